@@ -1,0 +1,951 @@
+"""Antecedent-basis analysis of a claim set (used by `rules/antecedent.py`, codes AB...).
+
+Every noun phrase of every claim is classified from a real spaCy parse (tags + a few
+dependencies, see `parsing.py`) as
+
+- an *introduction*: "a lever", "an arm", bare "levers" / "data", "a plurality of levers",
+  "one or more processors", "two levers", "each lever", "its end", ...;
+- a *reference*: "the lever", "said lever", "the plurality of levers", "the at least one processor".
+
+A reference is supported when a term with the same head noun (singular/plural agnostic) whose
+words include all the reference's words (ordinals included: "a first lever" supports "the first
+lever" and "the lever", never "the second lever"; "a shaft" does not support "the upper shaft")
+was introduced earlier in the same claim or anywhere in a claim it depends on, through *every*
+dependency chain of a multiply dependent claim.
+
+Noun-phrase extent is computed here (not with `Doc.noun_chunks`): a determiner followed by a run of
+modifier/noun tokens; quantifier phrases ("plurality of", "at least one", "one or more", numbers)
+are transparent; coordinated modifiers are distributed ("the first and second levers" = "the first
+lever" + "the second lever"); a coordinated bare noun inherits the determiner of its first
+conjunct ("the lever and shaft").
+
+Findings: AB001 missing antecedent, AB002 inherent attribute ("the length of the rod") without an
+explicit antecedent, AB003 ambiguous reference (same term introduced more than once in a chain).
+Word lists (exempt phrases, inherent nouns) are passed in by the caller; `default_wordlists()`
+reads the package defaults for tests and bench scripts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from backend.nlp.structure import Claim, ClaimSet
+
+__all__ = [
+    "AntecedentIssue",
+    "Mention",
+    "analyse_claims",
+    "claim_mentions",
+    "default_wordlists",
+    "singular",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+# ---------------------------------------------------------------------------------------------
+
+WORDLIST_DIR = Path(__file__).parent / "wordlists"
+EXEMPT_LIST = "antecedent_exempt"
+INHERENT_LIST = "inherent_nouns"
+
+
+def _read_list(path: Path) -> tuple[str, ...]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return tuple(out)
+
+
+def default_wordlists() -> dict[str, tuple[str, ...]]:
+    """The package's default antecedent word lists (file I/O: for tests and bench scripts; the
+    engine passes `ctx.wordlists`)."""
+    return {name: _read_list(WORDLIST_DIR / f"{name}.txt") for name in (EXEMPT_LIST, INHERENT_LIST)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Exempt:
+    words: tuple[str, ...]
+    mode: str
+    """"exact": the phrase ends inside the entry; "prefix": "same ..."; "suffix": "... direction"."""
+
+
+def _compile_exempt(entries: Iterable[str]) -> list[_Exempt]:
+    out = []
+    for e in entries:
+        e = e.strip().lower()
+        mode = "exact"
+        if e.endswith("..."):
+            mode, e = "prefix", e[:-3].strip()
+        elif e.startswith("..."):
+            mode, e = "suffix", e[3:].strip()
+        words = tuple(e.split())
+        if words:
+            out.append(_Exempt(words, mode))
+    return out
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+# ---------------------------------------------------------------------------------------------
+# Singular forms
+# ---------------------------------------------------------------------------------------------
+
+_IRREGULAR = {
+    "teeth": "tooth",
+    "feet": "foot",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "mice": "mouse",
+    "geese": "goose",
+    "people": "person",
+    "indices": "index",
+    "vertices": "vertex",
+    "matrices": "matrix",
+    "apices": "apex",
+    "axes": "axis",
+    "analyses": "analysis",
+    "bases": "base",
+    "crises": "crisis",
+    "theses": "thesis",
+    "hypotheses": "hypothesis",
+    "diagnoses": "diagnosis",
+    "phenomena": "phenomenon",
+    "criteria": "criterion",
+    "media": "medium",
+    "data": "data",
+    "means": "means",
+    "series": "series",
+    "species": "species",
+    "apparatus": "apparatus",
+    "lumens": "lumen",
+    "lumina": "lumen",
+    "stimuli": "stimulus",
+    "nuclei": "nucleus",
+    "radii": "radius",
+    "foci": "focus",
+    "fungi": "fungus",
+    "bacteria": "bacterium",
+    "strata": "stratum",
+    "dice": "die",
+    "lives": "life",
+    "knives": "knife",
+    "wives": "wife",
+    "leaves": "leaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "calves": "calf",
+    "wolves": "wolf",
+    "loaves": "loaf",
+}
+_NO_STRIP = ("ss", "us", "is", "ous", "ics", "sis", "xis", "ws", "ys")  # glass, bus, axis, optics
+
+
+def singular(word: str) -> str:
+    """A cheap singular form of an English noun (lower case in, lower case out)."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "us", "is", "ics")):
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return w[:-2]
+    if w.endswith("oes") and w not in ("shoes", "toes", "hoes", "canoes"):
+        return w[:-2]
+    if w.endswith("ves") and w[:-3] + "f" in ("shelf",):
+        return w[:-3] + "f"
+    return w[:-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentions
+# ---------------------------------------------------------------------------------------------
+
+NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+MOD_TAGS = frozenset({"JJ", "JJR", "JJS", "VBN", "VBG", "NN", "NNS", "NNP", "NNPS", "CD", "FW", "AFX", "XX"})
+REF_DETS = frozenset({"the", "said"})
+INTRO_ARTICLES = frozenset({"a", "an"})
+INTRO_DETS = frozenset(
+    {
+        "a", "an", "another", "each", "every", "any", "some", "all", "no", "either", "neither", "both",
+        "its", "their", "his", "her", "our", "your", "this", "these", "that", "those", "such",
+        "plural", "multiple", "several", "various", "numerous", "many", "few", "other", "further",
+        "additional", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "twelve", "first", "second", "third",
+    }
+)  # fmt: skip
+# determiner-like words that stay part of the term when they open a bare phrase
+_KEEP_AS_WORD = frozenset({"other", "further", "additional", "first", "second", "third"})
+# transparent quantifier phrases (not part of the term)
+_QUANT_PATTERNS: tuple[tuple[str, ...], ...] = (
+    ("one", "or", "a", "plurality", "of"),
+    ("one", "or", "more", "of"),
+    ("at", "least", "one", "of"),
+    ("at", "least", "one"),
+    ("at", "least", "two"),
+    ("at", "most", "one"),
+    ("one", "or", "more"),
+    ("two", "or", "more"),
+    ("plurality", "of"),
+    ("multiplicity", "of"),
+    ("pair", "of"),
+    ("pairs", "of"),
+    ("multitude", "of"),
+    ("couple", "of"),
+    ("plurality",),
+    ("plural",),
+    ("multiple",),
+    ("several",),
+    ("various",),
+    ("numerous",),
+)
+# quantifier nouns that are also terms of their own when introduced ("a set of rules" ... "the set")
+_QUANT_NOUNS = frozenset({"pair", "plurality", "multiplicity"})
+# verbs the tagger sometimes takes for nouns after a noun phrase ("the stream comprises")
+_VERB_WORDS = frozenset(
+    {"comprising", "comprises", "comprise", "including", "includes", "consisting", "consists",
+     "having", "has", "containing", "contains", "wherein", "whereby", "thereof", "therein",
+     "thereon", "thereto", "therefrom", "therewith", "thereby", "being", "is", "are"}
+)  # fmt: skip
+_DROP_WORDS = frozenset(
+    {"respective", "corresponding", "aforementioned", "aforesaid", "above-mentioned", "mentioned",
+     "recited", "claimed", "entire", "whole", "least", "most", "more", "plural", "multiple",
+     "several", "various", "numerous"}
+)  # fmt: skip
+_COPULA = frozenset({"is", "are", "be", "being", "been", "as", "was", "were", "becomes", "become", "forms"})
+_DEPENDENCY_TAIL = re.compile(
+    r"^[\s,]*(?:(?:of|in|by|under|per|from)|according\s+to|as\s+(?:\w+\s+){0,3}(?:in|by|to)|"
+    r"(?:recited|claimed|defined|described|set\s+forth|specified|disclosed|stated|mentioned)\s+(?:in|by)|"
+    r"(?:in\s+)?accordance\s+with)\s+(?:\w+\s+){0,4}?claims?\s*\d",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One noun phrase of a claim, as the analysis sees it."""
+
+    kind: str
+    """"intro" or "ref"."""
+    start: int
+    end: int
+    """Offsets in the claim text of the whole phrase (determiner through head noun)."""
+    terms: list[tuple[str, ...]]
+    """Normalised terms (lower case, head noun singular, last): one per distributed alternative
+    ("the first and second levers" -> [("first", "lever"), ("second", "lever")])."""
+    det: str = ""
+    plural: bool = False
+    head_index: int = -1
+    """Token index of the head noun."""
+    inherent: bool = False
+    """Reference to an inherent attribute: "the length of ...", head in the inherent list."""
+    exempt: bool = False
+    predicate: bool = False
+    """Introduction after a copula ("is a lever"): not counted as a second introduction."""
+    words: tuple[str, ...] = ()
+    """Raw lower-case words after the determiner (for the exemption list)."""
+    alts: list[tuple[str, ...]] = field(default_factory=list)
+    """Another reading of the phrase ("the assembly pivots": ("assembly",), alternative
+    ("assembly", "pivot")); a reference is supported when either reading is."""
+    soft: frozenset[str] = frozenset()
+    """Participle modifiers ("the captured radiation", "the resulting signal"): a reference whose
+    other words are supported is accepted (the participle restates what was done)."""
+
+
+_QUANT_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _pat in _QUANT_PATTERNS:
+    _QUANT_BY_FIRST.setdefault(_pat[0], []).append(_pat)
+
+
+def _quant_mask(lower: Sequence[str]) -> list[bool]:
+    mask = [False] * len(lower)
+    i = 0
+    n = len(lower)
+    while i < n:
+        for pat in _QUANT_BY_FIRST.get(lower[i], ()):
+            k = len(pat)
+            if tuple(lower[i : i + k]) == pat:
+                for j in range(i, i + k):
+                    mask[j] = True
+                i += k - 1
+                break
+        i += 1
+    return mask
+
+
+def _is_label(tok: Any) -> bool:
+    t = tok.text
+    return (len(t) <= 2 and t.isalpha() and (t.isupper() or len(t) == 1)) or (
+        len(t) <= 4 and any(c.isdigit() for c in t) and any(c.isalpha() for c in t)
+    )
+
+
+def _is_mod(tok: Any) -> bool:
+    if tok.tag_ in MOD_TAGS:
+        return tok.is_alpha or tok.like_num or any(c.isalpha() for c in tok.text)
+    return False
+
+
+def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset()) -> list[Mention]:
+    """The noun-phrase mentions of one claim's parse, in text order."""
+    toks = list(doc)
+    n = len(toks)
+    lower = [t.lower_ for t in toks]
+    mask = _quant_mask(lower)
+    used = [False] * n
+    mentions: list[Mention] = []
+    # head token index -> mention, for coordinated bare nouns inheriting a determiner
+    by_head: dict[int, Mention] = {}
+
+    def next_real(j: int) -> int:
+        while j < n and toks[j].is_space:
+            j += 1
+        return j
+
+    def run_from(j: int) -> tuple[list[int], int]:
+        """Indices of the run of modifier tokens starting at j (quantifiers transparent), and the
+        index one past it."""
+        run: list[int] = []
+        while j < n:
+            t = toks[j]
+            if t.is_space:
+                j += 1
+                continue
+            if lower[j] in _VERB_WORDS or lower[j] in REF_DETS:
+                break
+            if mask[j] or _is_mod(t):
+                if run and _is_label(t) and toks[run[-1]].tag_ in NOUN_TAGS:
+                    # "the distance r", "the lever A", "the node N1": a label after a noun ends the run
+                    break
+                run.append(j)
+                j += 1
+                continue
+            if t.tag_ == "HYPH" or t.text in ("-", "/"):
+                nj = next_real(j + 1)
+                if run and nj < n and _is_mod(toks[nj]) and t.whitespace_ == "":
+                    run.append(j)
+                    j += 1
+                    continue
+                break
+            if t.lower_ in ("and", "or", ",", "and/or") and run:
+                prev = toks[run[-1]]
+                nj = next_real(j + 1)
+                if nj < n and lower[nj] in ("and", "or"):
+                    nj = next_real(nj + 1)
+                nxt = toks[nj] if nj < n else None
+                # coordination of modifiers ("first and second levers", "upper and lower plates"):
+                # the token before is a modifier, not a noun heading its own phrase
+                prev_is_modifier = prev.tag_ in ("JJ", "JJR", "VBN", "CD") or (
+                    prev.tag_ in NOUN_TAGS and prev.dep_ in ("compound", "amod", "nmod") and prev.head.i > j
+                )
+                if prev_is_modifier and nxt is not None and _is_mod(nxt) and not mask[run[-1]]:
+                    # the run must go on to a noun after the coordination
+                    k = nj
+                    while k < n and (_is_mod(toks[k]) or mask[k]):
+                        k += 1
+                    if any(toks[x].tag_ in NOUN_TAGS for x in range(nj, k)):
+                        run.append(j)
+                        j += 1
+                        continue
+                break
+            break
+        return run, j
+
+    def build(det_i: int | None, run: list[int], kind: str, allow_cut: bool = True) -> Mention | None:
+        # the parser's head of the phrase cuts the run: "a rear socket opening at", "the stream moves"
+        # (the longer reading stays as an alternative: the parser is wrong about as often as the tagger)
+        inrun = set(run)
+        cut = None
+        if allow_cut and det_i is not None:
+            dh = toks[det_i].head
+            if dh.i in inrun and dh.tag_ in NOUN_TAGS and dh.i != run[-1]:
+                cut = dh.i
+        elif allow_cut:
+            roots = [x for x in run if toks[x].head.i not in inrun or toks[x].head.i == x]
+            nroots = [x for x in roots if toks[x].tag_ in NOUN_TAGS]
+            if nroots and nroots[0] != run[-1] and len(roots) == 1:
+                cut = nroots[0]
+        if cut is not None:
+            short = build(det_i, [x for x in run if x <= cut], kind, allow_cut=False)
+            full = build(det_i, run, kind, allow_cut=False)
+            if short is not None:
+                if full is not None:
+                    short.alts = [*full.terms, *full.alts]
+                return short
+            return full
+        # head: the last noun of the run (a gerund "the heating" only with a determiner)
+        head = None
+        for x in reversed(run):
+            if toks[x].tag_ in NOUN_TAGS and not mask[x]:
+                head = x
+                break
+        if head is None:
+            if det_i is not None and run and toks[run[-1]].tag_ == "VBG" and not mask[run[-1]]:
+                head = run[-1]
+            else:
+                return None
+        if allow_cut and toks[head].tag_ in ("NNS", "NN", "VBZ", "VBP"):
+            # "the front wheel assembly pivots on", "the armrest serving to", "the reservoir form a":
+            # a verb read as a noun (the longer reading stays as an alternative)
+            prev = [x for x in run if x < head and not mask[x]]
+            nh = next_real(head + 1)
+            h = toks[head]
+            verbish = nh < n and (
+                (
+                    toks[nh].tag_ in ("DT", "IN", "RB", "TO", "PRP$", "CD", "RBR", "JJR", "PRP")
+                    and lower[nh] != "of"
+                )
+                or lower[nh] in REF_DETS
+            )
+            verbish = verbish or any(ch.dep_ in ("nsubj", "nsubjpass", "dobj", "aux") for ch in h.children)
+            if prev and toks[prev[-1]].tag_ in NOUN_TAGS and verbish:
+                short = build(det_i, [x for x in run if x < head], kind, allow_cut=False)
+                full = build(det_i, run, kind, allow_cut=False)
+                if short is not None and full is not None:
+                    short.alts = full.terms
+                    return short
+        body = [x for x in run if x <= head]
+        # split at coordination of modifiers
+        words: list[tuple[int, str]] = []
+        for x in body:
+            t = toks[x]
+            if mask[x] or t.tag_ == "CD" or (t.like_num and not t.is_alpha):
+                continue
+            if t.tag_ == "HYPH" or t.text in ("-", "/"):
+                words.append((x, "-"))
+                continue
+            words.append((x, t.lower_))
+        # join hyphenated words ("computer - readable" -> "computer-readable")
+        joined: list[tuple[int, str]] = []
+        k = 0
+        while k < len(words):
+            x, w = words[k]
+            if w == "-" and joined and k + 1 < len(words):
+                _px, pw = joined.pop()
+                joined.append((words[k + 1][0], pw + "-" + words[k + 1][1]))
+                k += 2
+                continue
+            if w == "-":
+                k += 1
+                continue
+            joined.append((x, w))
+            k += 1
+        if not joined:
+            return None
+        head_word = joined[-1][1]
+        plural = toks[head].tag_ in ("NNS", "NNPS") or (
+            head_word != singular(head_word) and toks[head].tag_ != "NNP"
+        )
+        mods = [w for _, w in joined[:-1]]
+        head_sing = singular(head_word) if toks[head].tag_ != "NNP" else head_word
+        head_sing = "-".join(singular(p) if i == len(head_sing.split("-")) - 1 else p
+                             for i, p in enumerate(head_sing.split("-")))  # fmt: skip
+        # coordination: [A, and, B, C] -> (A, C), (B, C)
+        terms: list[tuple[str, ...]] = []
+        if any(w in ("and", "or", ",", "and/or") for w in mods):
+            groups: list[list[str]] = [[]]
+            for w in mods:
+                if w in ("and", "or", ",", "and/or"):
+                    if groups[-1]:
+                        groups.append([])
+                else:
+                    groups[-1].append(w)
+            last = groups[-1]
+            shared = last[1:] if len(last) > 1 else []
+            conjuncts = [g for g in groups[:-1] if g] + [last[:1]] if last else [g for g in groups if g]
+            for g in conjuncts:
+                terms.append(_norm_term([*g, *shared], head_sing))
+        else:
+            terms.append(_norm_term(mods, head_sing))
+        terms = [t for t in terms if t and t[-1]]
+        if not terms:
+            return None
+        start = toks[det_i].idx if det_i is not None else toks[body[0]].idx
+        end = toks[head].idx + len(toks[head].text)
+        raw_words = tuple(lower[x] for x in run if not toks[x].is_space)
+        m = Mention(
+            kind=kind,
+            start=start,
+            end=end,
+            terms=terms,
+            det=lower[det_i] if det_i is not None else "",
+            plural=plural,
+            head_index=head,
+            words=raw_words,
+            soft=frozenset(lower[x] for x in body if x != head and toks[x].tag_ in ("VBN", "VBG")),
+        )
+        if kind == "ref":
+            nh = next_real(head + 1)
+            if nh < n and lower[nh] == "of" and head_sing in inherent:
+                m.inherent = True
+        return m
+
+    i = 0
+    while i < n:
+        t = toks[i]
+        if used[i] or t.is_space:
+            i += 1
+            continue
+        low = lower[i]
+        det_kind = None
+        if mask[i]:
+            pass
+        elif low in REF_DETS and (t.tag_ in ("DT", "VBD", "VBN", "JJ", "NNP") or low == "the"):
+            nj = next_real(i + 1)
+            if nj < n and (mask[nj] or _is_mod(toks[nj])):
+                det_kind = "ref"
+        elif low in INTRO_DETS and low not in _KEEP_AS_WORD and t.tag_ in ("DT", "PRP$", "PDT", "CD", "JJ"):
+            nj = next_real(i + 1)
+            if low == "one":
+                ok_next = nj < n and toks[nj].tag_ in NOUN_TAGS
+            else:
+                ok_next = nj < n and (mask[nj] or _is_mod(toks[nj]))
+            if ok_next:
+                det_kind = "intro"
+        if det_kind is not None:
+            run, j = run_from(i + 1)
+            m = build(i, run, det_kind) if run else None
+            if m is not None:
+                if det_kind == "intro":
+                    pv = i - 1
+                    while pv >= 0 and toks[pv].is_space:
+                        pv -= 1
+                    m.predicate = pv >= 0 and (lower[pv] in _COPULA or toks[i].dep_ == "attr")
+                    # "a set of rules": the quantifier noun is a term of its own too
+                    if mask[run[0]] and lower[run[0]] in _QUANT_NOUNS | {"sets", "pairs"}:
+                        m.terms.append((singular(lower[run[0]]),))
+                mentions.append(m)
+                by_head[m.head_index] = m
+                for x in range(i, m.head_index + 1):
+                    used[x] = True
+                i = m.head_index + 1
+            else:
+                used[i] = True
+                i += 1
+            continue
+        if mask[i] or _is_mod(t):
+            # a bare phrase: starts here, unless part of a longer run already handled
+            run, j = run_from(i)
+            m = build(None, run, "intro") if run else None
+            if m is None:
+                for x in run:
+                    used[x] = True
+                i = max(j, i + 1)
+                continue
+            # a bare conjunct of a determined phrase inherits its determiner ("the lever and shaft")
+            h = toks[m.head_index]
+            if h.dep_ == "conj":
+                first = h.head
+                while first.dep_ == "conj" and first.head.i < first.i:
+                    first = first.head
+                parent = by_head.get(first.i)
+                between = [toks[x] for x in range(parent.head_index + 1, i)] if parent is not None else []
+                if (
+                    parent is not None
+                    and parent.kind == "ref"
+                    and all(b.is_space or b.lower_ in ("and", "or", ",", "and/or") for b in between)
+                    and any(b.lower_ in ("and", "or", "and/or") for b in between)
+                ):
+                    m.kind = "ref"
+                    m.det = parent.det
+            mentions.append(m)
+            by_head[m.head_index] = m
+            for x in range(i, m.head_index + 1):
+                used[x] = True
+            i = m.head_index + 1
+            continue
+        i += 1
+    # acronyms: "a central processing unit (CPU)" introduces "cpu"
+    for m in mentions:
+        if m.kind != "intro":
+            continue
+        rest = text[m.end : m.end + 24]
+        am = re.match(r"\s*\(\s*([A-Za-z][A-Za-z0-9\-]{1,11})\s*\)", rest)
+        if am and any(c.isupper() for c in am.group(1)):
+            m.terms.append((singular(am.group(1).lower()),))
+    return mentions
+
+
+def _norm_term(mods: Sequence[str], head: str) -> tuple[str, ...]:
+    return (*[w for w in mods if w not in _DROP_WORDS and w != "'s"], head)
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis of a claim set
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AntecedentIssue:
+    code: str
+    """AB001 missing antecedent, AB002 inherent attribute, AB003 ambiguous."""
+    claim: int
+    start: int
+    end: int
+    """Offsets of the phrase ("the lever") in the claim text."""
+    phrase: str
+    message: str
+    suggestion: str | None = None
+    chains: tuple[tuple[int, ...], ...] = ()
+    """For AB001 in a multiply dependent claim: the dependency chains lacking the term."""
+
+
+@dataclass(slots=True)
+class _ClaimInfo:
+    claim: Claim
+    mentions: list[Mention]
+    tokens_lower: set[str] = field(default_factory=set)
+
+
+def _supports(intro: tuple[str, ...], ref: tuple[str, ...]) -> bool:
+    if intro[-1] != ref[-1]:
+        return False
+    if len(ref) == 1:
+        return True
+    return set(ref[:-1]) <= set(intro[:-1])
+
+
+def _article(term: Sequence[str]) -> str:
+    return (
+        "an"
+        if term and term[0][:1] in "aeio" or (term and term[0][:1] == "u" and term[0][:3] != "uni")
+        else "a"
+    )
+
+
+def _exempt(m: Mention, exempt: list[_Exempt], text: str, det_end: int) -> bool:
+    phrase = _WORD_RE.findall(text[det_end : m.end].lower())
+    after = _WORD_RE.findall(text[det_end : det_end + 160].lower())
+    head = tuple(singular(w) for w in phrase[-2:])
+    for e in exempt:
+        k = len(e.words)
+        if e.mode == "suffix":
+            if tuple(singular(w) for w in e.words) == head[-k:]:
+                return True
+        elif tuple(after[:k]) == e.words and (e.mode == "prefix" or len(phrase) <= k):
+            return True
+    return False
+
+
+# a reference followed by its definition: "the amino acid sequence of SEQ ID NO: 2", "the formula (I)"
+_DEFINED_TAIL = re.compile(
+    r"^\s*(?:(?:of|in|by|as\s+(?:set\s+forth|shown|defined|given|depicted|illustrated)\s+in|according\s+to)\s+)?"
+    r"(?:SEQ\.?\s*ID|FIG|formula|equation|table|example|general\s+formula|\(\s*(?:[IVX]+|[A-Z][^)]{0,12})\))"
+    r"|^\s*(?::|=|\d|[\"\u201c\u2018'])",
+    re.IGNORECASE,
+)
+
+
+def analyse_claims(
+    claims: ClaimSet,
+    parser: Any,
+    *,
+    exempt: Iterable[str] = (),
+    inherent: Iterable[str] = (),
+) -> list[AntecedentIssue]:
+    """Antecedent-basis issues of every active claim, in claim order. `parser` is a
+    `backend.nlp.parsing.ClaimParser` (or anything with `parse_many(texts) -> [Doc]`)."""
+    exempt_c = _compile_exempt(exempt)
+    inherent_s = frozenset(singular(w.strip().lower()) for w in inherent if w.strip())
+    active = [c for c in claims.active if c.text.strip()]
+    docs = parser.parse_many([c.text for c in active])
+    infos: dict[int, _ClaimInfo] = {}
+    for c, doc in zip(active, docs, strict=True):
+        ms = claim_mentions(doc, c.text, inherent=inherent_s)
+        dep_end = c.dependency_span[0] if c.dependency_span else -1
+        for m in ms:
+            if m.kind != "ref":
+                continue
+            after = c.text[m.end : m.end + 80]
+            if (
+                _DEPENDENCY_TAIL.match(after)
+                or (not c.independent and m.end <= dep_end and m.start < 3)
+                or re.match(r"\s*(?:thereof|therefor|therebetween|of\s+(?:the\s+)?same)\b", after)
+                or _DEFINED_TAIL.match(after)
+                or (m.terms[0][-1] in _DEFINED_HEADS and re.match(r"\s*\(", after))
+            ):
+                m.exempt = True
+            elif len(m.terms[0]) == 1 and _ABSTRACT.search(m.terms[0][-1]) and re.match(r"\s*of\b", after):
+                # "the application of", "the inhibition of", "the quality of": a process or property
+                # named by what follows, not a claim element
+                m.exempt = True
+            elif _exempt(m, exempt_c, c.text, _det_end(doc, m)):
+                m.exempt = True
+        infos.setdefault(c.number, _ClaimInfo(c, ms, {t.lower_ for t in doc}))
+    issues: list[AntecedentIssue] = []
+    for c in active:
+        info = infos.get(c.number)
+        if info is None or info.claim is not c:
+            continue
+        issues.extend(_check_claim(claims, c, info, infos))
+    return issues
+
+
+_DEFINED_HEADS = frozenset({"formula", "equation", "expression", "structure", "relation", "relationship"})
+_ABSTRACT = re.compile(r"(?:tion|sion|ment|ance|ence|ity|ness|ure|age|ing|al|ism|cy|ysis)$")
+
+
+def _det_end(doc: Any, m: Mention) -> int:
+    """Offset just after the determiner of `m` (its start for a bare phrase)."""
+    if not m.det:
+        return m.start
+    for t in doc:
+        if t.idx == m.start:
+            return t.idx + len(t.text)
+    return m.start
+
+
+def _matches(t: tuple[str, ...], ref: tuple[str, ...], m: Mention) -> bool:
+    return _supports(t, ref) or any(_supports(t, a) for a in m.alts)
+
+
+def _ancestor_set(claims: ClaimSet, c: Claim) -> set[int]:
+    seen: set[int] = set()
+    todo = list(c.depends_on)
+    while todo:
+        n = todo.pop()
+        if n in seen or n == c.number:
+            continue
+        seen.add(n)
+        parent = claims.get(n)
+        if parent is not None:
+            todo.extend(parent.depends_on)
+    return seen
+
+
+def _linear_chain(claims: ClaimSet, c: Claim) -> list[int] | None:
+    """The ancestors of `c` when each claim on the way has one parent, else None."""
+    chain: list[int] = []
+    cur = c
+    while cur.depends_on:
+        if len(cur.depends_on) > 1:
+            return None
+        n = cur.depends_on[0]
+        if n in chain or n == c.number:
+            break
+        chain.append(n)
+        parent = claims.get(n)
+        if parent is None:
+            break
+        cur = parent
+    return chain
+
+
+def _branch_ok(
+    claims: ClaimSet,
+    num: int,
+    ref: tuple[str, ...],
+    m: Mention,
+    infos: dict[int, _ClaimInfo],
+    memo: dict[tuple[int, int, tuple[str, ...]], bool],
+    stack: frozenset[int],
+) -> bool:
+    """Whether every dependency chain through claim `num` (a parent) introduces `ref`."""
+    key = (num, id(m), ref)
+    if key in memo:
+        return memo[key]
+    parent = claims.get(num)
+    if parent is None or num in stack:
+        return False  # missing claim or cycle: the chain ends without the term
+    info = infos.get(num)
+    ok = info is not None and (
+        any(_matches(t, ref, m) for mm in info.mentions for t in (*mm.terms, *mm.alts))
+        or _lenient(
+            ref, m, [], [(t, mm) for mm in info.mentions for t in (*mm.terms, *mm.alts)], info.tokens_lower
+        )
+    )
+    if not ok and parent.depends_on:
+        inner = stack | {num}
+        ok = all(_branch_ok(claims, p, ref, m, infos, memo, inner) for p in parent.depends_on)
+    memo[key] = ok
+    return ok
+
+
+def _check_claim(
+    claims: ClaimSet, c: Claim, info: _ClaimInfo, infos: dict[int, _ClaimInfo]
+) -> list[AntecedentIssue]:
+    # Every dependency chain must supply the term. The chains are not enumerated (a claim set of
+    # "any preceding claim" dependencies has hundreds of thousands): a parent supplies the term
+    # when its own text does or, recursively, every parent of it does.
+    anc = _ancestor_set(claims, c)
+    anc_terms = [
+        (t, mm, num)
+        for num in anc
+        if num in infos
+        for mm in infos[num].mentions
+        for t in (*mm.terms, *mm.alts)
+    ]
+    linear = _linear_chain(claims, c)
+    linear_terms = [(t, mm, num) for t, mm, num in anc_terms if linear is not None and num in linear]
+    memo: dict[tuple[int, int, tuple[str, ...]], bool] = {}
+    local: list[tuple[tuple[str, ...], Mention]] = []
+    out: list[AntecedentIssue] = []
+    reported_ambiguous: set[tuple[str, ...]] = set()
+    text = c.text
+    for m in info.mentions:
+        if m.kind == "intro" or m.exempt:
+            for t in (*m.terms, *m.alts):
+                local.append((t, m))
+            continue
+        # words seen before this mention in this claim (for gerund references: "the heating")
+        before_words = set(re.findall(r"[a-z]+", text[: m.start].lower()))
+        missing: set[int] = set()
+        independent_missing = False
+        ambiguous: tuple[str, ...] | None = None
+        ambiguous_claims: list[int] = []
+        for ref in m.terms:
+            if any(_matches(t, ref, m) for t, _ in local):
+                found_local = True
+            else:
+                found_local = False
+            if not found_local:
+                if _lenient(ref, m, [], local, before_words):
+                    continue
+                if not c.depends_on:
+                    independent_missing = True
+                    continue
+                for p in c.depends_on:
+                    if not _branch_ok(claims, p, ref, m, infos, memo, frozenset({c.number})):
+                        missing.add(p)
+                if missing:
+                    continue
+            # ambiguity (single chain only): the exact term introduced with "a"/"an" more than once
+            if linear is not None and ref not in reported_ambiguous:
+                found = [(t, mm, num) for t, mm, num in linear_terms if _matches(t, ref, m)]
+                found += [(t, mm, c.number) for t, mm in local if _matches(t, ref, m)]
+                exact = {
+                    id(mm): num
+                    for t, mm, num in found
+                    if t == ref and mm.kind == "intro" and mm.det in INTRO_ARTICLES and not mm.predicate
+                }
+                if len(exact) >= 2 and len({id(mm) for _, mm, _ in found}) == len(exact):
+                    ambiguous = ref
+                    ambiguous_claims = sorted(set(exact.values()))
+        missing_chains = [(p,) for p in sorted(missing)] + ([()] if independent_missing else [])
+        chains = [(p,) for p in c.depends_on] or [()]
+        phrase = " ".join(text[m.start : m.end].split())
+        loc = (m.start, m.end)
+        if missing_chains:
+            term = m.terms[0]
+            words = " ".join(term)
+            if m.plural:
+                intro = " ".join((*term[:-1], _plural_form(text, m)))
+            else:
+                intro = f"{_article(term)} {words}"
+            via = ""
+            if len(chains) > 1 and len(missing_chains) < len(chains):
+                via = " (through claim " + ", ".join(str(ch[0]) for ch in missing_chains if ch) + ")"
+            if m.inherent:
+                out.append(
+                    AntecedentIssue(
+                        "AB002",
+                        c.number,
+                        *loc,
+                        phrase,
+                        f'Inherent attribute "{phrase}" in claim {c.number} has no explicit antecedent{via}',
+                        f'Usually acceptable when it is an inherent property of what follows; introduce "{intro}" if in doubt',
+                        tuple(missing_chains),
+                    )
+                )
+            else:
+                out.append(
+                    AntecedentIssue(
+                        "AB001",
+                        c.number,
+                        *loc,
+                        phrase,
+                        f'No antecedent basis for "{phrase}" in claim {c.number}{via}',
+                        f'Introduce "{intro}" earlier, or change to "{intro}"',
+                        tuple(missing_chains),
+                    )
+                )
+        elif ambiguous is not None:
+            reported_ambiguous.add(ambiguous)
+            words = " ".join(ambiguous)
+            where = " and ".join(str(x) for x in ambiguous_claims)
+            out.append(
+                AntecedentIssue(
+                    "AB003",
+                    c.number,
+                    *loc,
+                    phrase,
+                    f'Ambiguous antecedent for "{phrase}" in claim {c.number}: '
+                    f'"{_article(ambiguous)} {words}" is introduced more than once (claim{"s" if len(ambiguous_claims) > 1 else ""} {where})',
+                    f'Give the terms distinct names (e.g. "a first {words}", "a second {words}"), or refer back with "the {words}"',
+                )
+            )
+        # a reference counts as a term from here on (no repeated reports)
+        for t in (*m.terms, *m.alts):
+            local.append((t, m))
+    return out
+
+
+_STEP_HEADS = frozenset({"step", "act", "stage", "operation", "process", "procedure", "phase"})
+_NOMINAL_SUFFIXES = ("ation", "ition", "ion", "ing", "ment", "ance", "ence", "ure", "al")
+
+
+def _stem(word: str) -> str:
+    for suf in _NOMINAL_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            return word[: -len(suf)]
+    return word
+
+
+def _verb_stem(word: str) -> str:
+    for suf in ("ing", "ed"):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            w = word[: -len(suf)]
+            return w[:-1] if len(w) > 3 and w[-1] == w[-2] else w
+    return word
+
+
+def _lenient(
+    ref: tuple[str, ...],
+    m: Mention,
+    chain_terms: list[tuple[tuple[str, ...], Mention, int]],
+    local: list[tuple[tuple[str, ...], Mention]],
+    words: set[str],
+) -> bool:
+    """Conventions under which an unmatched reference still has a basis."""
+    head = ref[-1]
+    # "the heating" after "heating the substrate"; "the connection" after "connecting"
+    if head.endswith("ing") and (
+        head in words or any(w.startswith(_verb_stem(head)) and w != head for w in words)
+    ):
+        return True
+    if head != _stem(head) and any(w.startswith(_stem(head)) and w != head for w in words):
+        return True
+    # "said converting step" after "converting ..."
+    if head in _STEP_HEADS and any(w in words for w in ref[:-1]):
+        return True
+    # "the captured radiation" after "capturing radiation" / "radiation"
+    soft = {w for w in m.soft if any(x.startswith(_verb_stem(w)) and x != w for x in words)} | (
+        m.soft & _RESULT_PARTICIPLES
+    )
+    if soft and len(ref) > 1:
+        hard = (*[w for w in ref[:-1] if w not in soft], head)
+        if hard != ref and (
+            any(_supports(t, hard) for t, _, _ in chain_terms) or any(_supports(t, hard) for t, _ in local)
+        ):
+            return True
+    return False
+
+
+_RESULT_PARTICIPLES = frozenset(
+    {"resulting", "obtained", "determined", "calculated", "computed", "generated", "measured", "detected",
+     "received", "selected"}
+)  # fmt: skip
+
+
+def _plural_form(text: str, m: Mention) -> str:
+    last = text[m.start : m.end].split()[-1]
+    return last.lower() if last.islower() else last

@@ -1,0 +1,149 @@
+"""Antecedent basis (AB...): "the X" / "said X" needs "a X" earlier in the claim or its parents.
+
+The analysis lives in `backend/nlp/antecedent.py`; this module only registers the rules and turns
+its issues into hits (computed once per check through `ctx.memo`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from backend.nlp.antecedent import EXEMPT_LIST, INHERENT_LIST, AntecedentIssue, analyse_claims
+from backend.nlp.rules.base import Authority, CheckContext, Hit, Severity, rule
+
+AUTHORITY = Authority(
+    "MPEP 2173.05(e)",
+    "https://www.uspto.gov/web/offices/pac/mpep/s2173.html#ch2100_d1f6ea_1d9ad_19d",
+)
+
+
+def _issues(ctx: CheckContext) -> list[AntecedentIssue]:
+    def compute() -> list[AntecedentIssue]:
+        if not ctx.claims.active:
+            return []
+        parser = ctx.nlp
+        if parser is None:
+            from backend.nlp.parsing import shared_parser
+
+            parser = shared_parser()
+        return analyse_claims(
+            ctx.claims,
+            parser,
+            exempt=ctx.wordlists.get(EXEMPT_LIST),
+            inherent=ctx.wordlists.get(INHERENT_LIST),
+        )
+
+    return ctx.memo("antecedent", compute)
+
+
+def _hits(ctx: CheckContext, code: str) -> Iterator[Hit]:
+    for issue in _issues(ctx):
+        if issue.code != code:
+            continue
+        claim = ctx.claims.get(issue.claim)
+        location = claim.locate(issue.start, issue.end) if claim is not None else None
+        if location is None:
+            continue
+        yield Hit(issue.message, location, claim=issue.claim, suggestion=issue.suggestion)
+
+
+@rule(
+    code="AB001",
+    name="missing-antecedent",
+    category="antecedent_basis",
+    severity=Severity.ERROR,
+    summary='"the X" / "said X" without "a X" earlier in the claim or a claim it depends on',
+    authority=AUTHORITY,
+    fix_title="Introduce the term",
+    needs_parse=True,
+)
+def missing_antecedent(ctx: CheckContext) -> Iterator[Hit]:
+    """What it does
+    Finds definite references ("the lever", "said lever", "the plurality of levers", "the at
+    least one processor") with no introduction of the same term ("a lever", "levers", "a
+    plurality of levers", "one or more processors") earlier in the same claim or anywhere in a
+    claim it depends on. A multiply dependent claim must find the term through every claim it
+    refers to. Ordinals and modifiers are part of the term: "a first lever" does not support
+    "the second lever", and "a shaft" does not support "the upper shaft"; "a rotatable shaft"
+    supports "the shaft". The claim's own subject ("The method of claim 1") and fixed phrases
+    ("the same", "the group consisting of", "the presence of", word list `antecedent_exempt`)
+    are not references.
+
+    Why it matters
+    A claim is indefinite under 35 U.S.C. 112(b) when it is unclear what element a definite
+    reference points to (MPEP 2173.05(e)); examiners object to every missing antecedent, and
+    each objection costs an office-action round.
+
+    Example
+    1. A device comprising a housing and a lever, wherein the shaft rotates the lever.
+    ("the shaft": no antecedent basis)
+
+    Fix
+    Introduce the term where it first appears ("a shaft"), or change the reference into an
+    introduction.
+    """
+    yield from _hits(ctx, "AB001")
+
+
+@rule(
+    code="AB002",
+    name="inherent-attribute",
+    category="antecedent_basis",
+    severity=Severity.INFO,
+    summary='"the length of the rod": inherent attribute without an explicit antecedent',
+    authority=AUTHORITY,
+    fix_title="Introduce the attribute",
+    needs_parse=True,
+)
+def inherent_attribute(ctx: CheckContext) -> Iterator[Hit]:
+    """What it does
+    Reports definite references to an inherent attribute of another element ("the length of
+    the rod", "the outer surface of the sphere": head noun in the word list `inherent_nouns`,
+    followed by "of") that were not introduced explicitly.
+
+    Why it matters
+    Inherent components of an element need no explicit antecedent (MPEP 2173.05(e): "the outer
+    surface of said sphere"), so this is information only; it is listed because an examiner may
+    still object when the attribute is not obviously inherent.
+
+    Example
+    1. A rod for a pump, wherein the length of the rod is 5 cm.
+    ("the length": inherent attribute of "the rod")
+
+    Fix
+    Nothing needs to change when the attribute is inherent; otherwise introduce it ("the rod has
+    a length of 5 cm").
+    """
+    yield from _hits(ctx, "AB002")
+
+
+@rule(
+    code="AB003",
+    name="ambiguous-antecedent",
+    category="antecedent_basis",
+    severity=Severity.WARNING,
+    summary='"the X" after "a X" was introduced more than once',
+    authority=AUTHORITY,
+    fix_title="Distinguish the terms",
+    needs_parse=True,
+)
+def ambiguous_antecedent(ctx: CheckContext) -> Iterator[Hit]:
+    """What it does
+    Finds definite references ("the lever") to a term that was introduced with "a"/"an" more
+    than once in the same dependency chain ("a lever ... a lever"), so that the reference could
+    point to either.
+
+    Why it matters
+    A reference with two possible antecedents is unclear (MPEP 2173.05(e)); the second "a lever"
+    is usually either the same element (then it should be "the lever") or a different one (then
+    it needs a distinct name).
+
+    Example
+    1. A device comprising a lever and a frame holding a lever, wherein the lever is steel.
+    ("the lever": "a lever" is introduced twice)
+
+    Fix
+    Name the elements distinctly ("a first lever", "a second lever"), or refer back to the first
+    one with "the lever".
+    """
+    yield from _hits(ctx, "AB003")
