@@ -15,7 +15,7 @@ def test_readme_starts_with_the_two_commands():
 
 def test_rules_table_matches_registry():
     text = README.read_text(encoding="utf-8")
-    table = re.search(r"<!-- rules-table:.*?-->\n(.*?)\n<!-- /rules-table -->", text, re.S).group(1)
+    table = re.search(r"<!-- rules-table:.*?-->\n(.*?)\n<!-- /rules-table -->", text, re.DOTALL).group(1)
     generated = subprocess.run(
         [sys.executable, "-m", "backend.cli", "rules", "--format", "markdown"],
         capture_output=True, text=True, check=True,

@@ -96,7 +96,7 @@ class ClaimParser:
         model: str = DEFAULT_MODEL,
         *,
         exclude: Iterable[str] = DEFAULT_EXCLUDE,
-        cache_size: int = 4096,
+        cache_size: int = 1024,  # a parsed claim holds ~100 KB: ~100 MB at most
         keep_tensor: bool = False,
     ) -> None:
         self.model = model

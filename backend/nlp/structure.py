@@ -149,24 +149,3 @@ class ClaimSet:
     def active(self) -> list[Claim]:
         """Claims that are not canceled."""
         return [c for c in self.claims if not c.canceled]
-
-    def ancestors(self, claim: Claim) -> list[list[int]]:
-        """Every dependency chain from `claim`'s parents up to an independent claim, each as a list
-        of claim numbers nearest first. A multiply dependent claim yields one chain per branch.
-        Cycles and missing claims end a chain."""
-        chains: list[list[int]] = []
-
-        def walk(c: Claim, chain: list[int]) -> None:
-            parents = c.depends_on
-            if not parents:
-                chains.append(chain)
-                return
-            for p in parents:
-                parent = self.get(p)
-                if parent is None or p in chain or p == claim.number:
-                    chains.append(chain)  # missing parent or a cycle: the chain stops here
-                    continue
-                walk(parent, chain + [p])
-
-        walk(claim, [])
-        return chains
