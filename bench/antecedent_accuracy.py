@@ -33,10 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backend.nlp.antecedent import analyse_claims, default_wordlists
+from backend.nlp.antecedent import analyse_claims
 from backend.nlp.claims import parse_claims_text
 from backend.nlp.parsing import ClaimParser
 from backend.nlp.structure import ClaimSet
+from backend.wordlists import load_wordlists
 
 DEFAULT = ROOT.parent / "shared" / "corpus" / "us-patents.jsonl.gz"
 SEVERITY = {"AB001": "error", "AB002": "info", "AB003": "warning"}
@@ -102,7 +103,7 @@ def main() -> None:
     ap.add_argument("--show-misses", action="store_true", help="print undetected injections")
     args = ap.parse_args()
 
-    lists = default_wordlists()
+    lists = load_wordlists().lists
     exempt, inherent = lists["antecedent_exempt"], lists["inherent_nouns"]
     parser = ClaimParser(cache_size=4096)
     t0 = time.perf_counter()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from backend.nlp.antecedent import analyse_claims, default_wordlists, singular
+from backend.nlp.antecedent import analyse_claims
 from backend.nlp.claims import parse_claims_text
+from backend.nlp.inflection import singular
 from backend.nlp.parsing import ClaimParser, preprocess, shared_parser
+from backend.wordlists import load_wordlists
 from tests.corpus import claim_lines
 from tests.helpers import check_text, sample_corpus
 
-LISTS = default_wordlists()
+LISTS = load_wordlists().lists
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,8 @@ conjunct ("the lever and shaft").
 
 Findings: AB001 missing antecedent, AB002 inherent attribute ("the length of the rod") without an
 explicit antecedent, AB003 ambiguous reference (same term introduced more than once in a chain).
-Word lists (exempt phrases, inherent nouns) are passed in by the caller; `default_wordlists()`
-reads the package defaults for tests and bench scripts.
+Word lists (exempt phrases, inherent nouns) are passed in by the caller (the engine passes
+`ctx.wordlists`; tests and bench scripts use `backend.wordlists.load_wordlists()`): no file I/O here.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from backend.nlp.inflection import singular
 from backend.nlp.structure import Claim, ClaimSet
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "Mention",
     "analyse_claims",
     "claim_mentions",
-    "default_wordlists",
     "singular",
 ]
 
@@ -48,24 +47,8 @@ __all__ = [
 # Word lists
 # ---------------------------------------------------------------------------------------------
 
-WORDLIST_DIR = Path(__file__).parent / "wordlists"
 EXEMPT_LIST = "antecedent_exempt"
 INHERENT_LIST = "inherent_nouns"
-
-
-def _read_list(path: Path) -> tuple[str, ...]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            out.append(line)
-    return tuple(out)
-
-
-def default_wordlists() -> dict[str, tuple[str, ...]]:
-    """The package's default antecedent word lists (file I/O: for tests and bench scripts; the
-    engine passes `ctx.wordlists`)."""
-    return {name: _read_list(WORDLIST_DIR / f"{name}.txt") for name in (EXEMPT_LIST, INHERENT_LIST)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,73 +80,7 @@ _WORD_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Singular forms
 # ---------------------------------------------------------------------------------------------
 
-_IRREGULAR = {
-    "teeth": "tooth",
-    "feet": "foot",
-    "men": "man",
-    "women": "woman",
-    "children": "child",
-    "mice": "mouse",
-    "geese": "goose",
-    "people": "person",
-    "indices": "index",
-    "vertices": "vertex",
-    "matrices": "matrix",
-    "apices": "apex",
-    "axes": "axis",
-    "analyses": "analysis",
-    "bases": "base",
-    "crises": "crisis",
-    "theses": "thesis",
-    "hypotheses": "hypothesis",
-    "diagnoses": "diagnosis",
-    "phenomena": "phenomenon",
-    "criteria": "criterion",
-    "media": "medium",
-    "data": "data",
-    "means": "means",
-    "series": "series",
-    "species": "species",
-    "apparatus": "apparatus",
-    "lumens": "lumen",
-    "lumina": "lumen",
-    "stimuli": "stimulus",
-    "nuclei": "nucleus",
-    "radii": "radius",
-    "foci": "focus",
-    "fungi": "fungus",
-    "bacteria": "bacterium",
-    "strata": "stratum",
-    "dice": "die",
-    "lives": "life",
-    "knives": "knife",
-    "wives": "wife",
-    "leaves": "leaf",
-    "halves": "half",
-    "shelves": "shelf",
-    "calves": "calf",
-    "wolves": "wolf",
-    "loaves": "loaf",
-}
-_NO_STRIP = ("ss", "us", "is", "ous", "ics", "sis", "xis", "ws", "ys")  # glass, bus, axis, optics
-
-
-def singular(word: str) -> str:
-    """A cheap singular form of an English noun (lower case in, lower case out)."""
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "us", "is", "ics")):
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
-        return w[:-2]
-    if w.endswith("oes") and w not in ("shoes", "toes", "hoes", "canoes"):
-        return w[:-2]
-    if w.endswith("ves") and w[:-3] + "f" in ("shelf",):
-        return w[:-3] + "f"
-    return w[:-1]
+# `singular` lives in backend/nlp/inflection.py, shared with the other rules.
 
 
 # ---------------------------------------------------------------------------------------------

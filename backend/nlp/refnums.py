@@ -13,62 +13,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from backend.nlp.inflection import singular
+
 # --------------------------------------------------------------------------------------------
 # Word normalisation
 # --------------------------------------------------------------------------------------------
 
-_IRREGULAR_PLURALS = {
-    "teeth": "tooth",
-    "feet": "foot",
-    "men": "man",
-    "women": "woman",
-    "children": "child",
-    "mice": "mouse",
-    "indices": "index",
-    "vertices": "vertex",
-    "matrices": "matrix",
-    "apices": "apex",
-    "axes": "axis",
-    "bases": "base",
-    "analyses": "analysis",
-    "hypotheses": "hypothesis",
-    "theses": "thesis",
-    "criteria": "criterion",
-    "phenomena": "phenomenon",
-    "data": "datum",
-    "media": "medium",
-    "strata": "stratum",
-    "lumina": "lumen",
-    "foramina": "foramen",
-    "leaves": "leaf",
-    "halves": "half",
-    "shelves": "shelf",
-    "knives": "knife",
-    "lives": "life",
-    "wives": "wife",
-    "calves": "calf",
-    "loaves": "loaf",
-    "wolves": "wolf",
-}
-_S_KEEP = ("ss", "us", "is", "ous", "ics", "sis", "xis")
-
-
-@lru_cache(maxsize=200_000)
-def singular(word: str) -> str:
-    """Lower-case singular of an English noun by simple inflection rules ("springs" -> "spring",
-    "assemblies" -> "assembly", "boxes" -> "box"); other words are returned lower-cased."""
-    w = word.lower()
-    if w in _IRREGULAR_PLURALS:
-        return _IRREGULAR_PLURALS[w]
-    if len(w) <= 3 or not w.endswith("s") or w.endswith(_S_KEEP):
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
-        return w[:-2]
-    if w.endswith("oes") and len(w) > 5:
-        return w[:-2]
-    return w[:-1]
+# `singular` lives in backend/nlp/inflection.py, shared with the other rules.
 
 
 _SUFFIXES = tuple(
