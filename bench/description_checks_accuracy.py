@@ -139,7 +139,7 @@ def _refnum_terms(rec: dict):
 
 def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
     """A copy of `rec` with one defect, and the words a finding must name; None if impossible."""
-    from backend.nlp.refnums import singular
+    from backend.nlp.inflection import singular
     from backend.nlp.rules.description_checks import _GENERIC_REF_HEADS, _compatible
 
     rec = copy.deepcopy(rec)

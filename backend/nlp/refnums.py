@@ -16,10 +16,8 @@ from functools import lru_cache
 from backend.nlp.inflection import singular
 
 # --------------------------------------------------------------------------------------------
-# Word normalisation
+# Word normalisation (`singular` is shared with the other rules: backend/nlp/inflection.py)
 # --------------------------------------------------------------------------------------------
-
-# `singular` lives in backend/nlp/inflection.py, shared with the other rules.
 
 
 _SUFFIXES = tuple(
