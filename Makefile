@@ -27,7 +27,9 @@ system-deps:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer >/dev/null) \
 	    || echo "warning: could not install libreoffice-writer; LibreOffice tests will fail"; }
 
+# Migrations first: the server never changes the schema itself.
 run: $(STAMP)
+	$(BIN)/patentpane db upgrade
 	$(BIN)/patentpane serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps

@@ -40,29 +40,43 @@ def _run(document: DocumentText, *, config: CheckConfig, settings: Settings) -> 
         parser=shared_parser(settings.spacy_model),
     )
     if not result.claims.claims:
-        raise InputError("no_claims", "no claims found: expected a claims section (e.g. 'What is claimed is:' "
-                         "followed by numbered claims '1. A ...')")
+        raise no_claims_error()
     return result
+
+
+def no_claims_error() -> InputError:
+    return InputError("no_claims", "no claims found: expected a claims section (e.g. 'What is claimed is:' "
+                      "followed by numbered claims '1. A ...')")
+
+
+def read_docx_text(data: bytes) -> DocumentText:
+    """The text of a .docx as the engine reads it; bad packages raise InputError (DocxError's code)."""
+    from backend.docx.package import DocxError
+    from backend.docx.reader import read_docx
+
+    try:
+        return read_docx(data).text
+    except DocxError as exc:
+        raise InputError(exc.code, exc.message) from None
+
+
+def read_plain_text(text: str) -> DocumentText:
+    """Plain text (one paragraph per line) as a document; empty text raises InputError."""
+    if not text.strip():
+        raise InputError("empty_text", "the text is empty")
+    return DocumentText.from_text(text)
 
 
 def check_docx(
     data: bytes, *, config: CheckConfig, annotate: bool = False, settings: Settings | None = None
 ) -> DocxCheck:
     from backend.docx.comments import annotate as annotate_docx
-    from backend.docx.package import DocxError
-    from backend.docx.reader import read_docx
 
     settings = settings or get_settings()
-    try:
-        doc = read_docx(data)
-    except DocxError as exc:
-        raise InputError(exc.code, str(exc)) from None
-    result = _run(doc.text, config=config, settings=settings)
+    result = _run(read_docx_text(data), config=config, settings=settings)
     annotated = annotate_docx(data, result.findings) if annotate else None
     return DocxCheck(result=result, annotated=annotated)
 
 
 def check_text(text: str, *, config: CheckConfig, settings: Settings | None = None) -> CheckResult:
-    if not text.strip():
-        raise InputError("empty_text", "the text is empty")
-    return _run(DocumentText.from_text(text), config=config, settings=settings or get_settings())
+    return _run(read_plain_text(text), config=config, settings=settings or get_settings())

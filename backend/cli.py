@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore", action="append", default=[], help="codes, prefixes or categories to skip (comma-separated)")
     p.set_defaults(func=_cmd_check)
 
+    from backend.batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
+
     p = sub.add_parser("rules", help="list the rules, or document one")
     p.add_argument("code", nargs="?")
     p.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -147,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument("--no-tls", action="store_true", help="plain HTTP even when a certificate is configured")
     p.set_defaults(func=_cmd_serve)
+
+    from backend.db.cli import add_db_parsers
+
+    add_db_parsers(sub)
     return parser
 
 

@@ -40,6 +40,7 @@ from backend.nlp.structure import ClaimSet
 from backend.wordlists import load_wordlists
 
 DEFAULT = ROOT.parent / "shared" / "corpus" / "us-patents.jsonl.gz"
+LABELS = ROOT / "bench" / "data" / "antecedent_labels.jsonl"
 SEVERITY = {"AB001": "error", "AB002": "info", "AB003": "warning"}
 _INTRO_RE = re.compile(r"\b([Aa]n?) ([a-z][a-z\-]*[a-z])\b")
 
@@ -89,6 +90,55 @@ def injection_site(claims: ClaimSet, claim_number: int) -> tuple[int, str] | Non
     return None
 
 
+def precision_report(path: Path, findings: dict[tuple[str, int, int], str], n_grants: int) -> None:
+    """Precision on the hand-labelled sample: 160 findings drawn at random from the grants (at
+    the time the sample was drawn), each judged valid or invalid by a practitioner's reading of
+    the claim and its chain (bench/data/antecedent_labels.jsonl: label, kind, reason). A labelled
+    finding still reported counts with its label; one no longer reported is a fixed false
+    finding (invalid) or a lost true one (valid). Findings that did not exist when the sample was
+    drawn are unlabelled; the estimate assumes they are as precise as the labelled ones."""
+    labels = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kept = Counter()
+    gone = Counter()
+    by_code = Counter()
+    for lab in labels:
+        key = (lab["doc"], lab["claim"], lab["start"])
+        code = findings.get(key)
+        label = lab["label"]
+        # the label judged the finding under the code it had; a changed code changes the verdict
+        # where the rubric says so: an inherent part reported as AB002 (an inherent-attribute
+        # note) is right, a real missing antecedent reported as AB002 ("usually acceptable") is not
+        if code == "AB002" and lab["code"] != "AB002":
+            if lab["kind"] == "inherent_part_or_property":
+                label = "valid"
+            elif lab["kind"] in ("never_introduced", "reworded_or_truncated", "introduced_elsewhere_only"):
+                label = "invalid"
+        if code is None:
+            gone[label] += 1
+        else:
+            kept[label] += 1
+            by_code[(code, label)] += 1
+    reported = kept["valid"] + kept["invalid"]
+    precision = kept["valid"] / reported if reported else 0.0
+    per_doc = len(findings) / n_grants
+    print(
+        f"hand-labelled sample ({len(labels)} findings): still reported {reported} "
+        f"(valid {kept['valid']}, invalid {kept['invalid']}) -> precision {precision:.0%}; "
+        f"no longer reported: {gone['invalid']} invalid (fixed), {gone['valid']} valid (lost)"
+    )
+    codes = sorted({c for c, _ in by_code})
+    print(
+        "precision by code: "
+        + ", ".join(
+            f"{c} {by_code[(c, 'valid')]}/{by_code[(c, 'valid')] + by_code[(c, 'invalid')]}" for c in codes
+        )
+    )
+    print(
+        f"estimated per granted patent: {per_doc * precision:.2f} valid and "
+        f"{per_doc * (1 - precision):.2f} false antecedent-basis findings"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, default=DEFAULT)
@@ -104,7 +154,7 @@ def main() -> None:
     args = ap.parse_args()
 
     lists = load_wordlists().lists
-    exempt, inherent = lists["antecedent_exempt"], lists["inherent_nouns"]
+    exempt, inherent, properties = lists["antecedent_exempt"], lists["inherent_nouns"], lists["property_nouns"]
     parser = ClaimParser(cache_size=4096)
     t0 = time.perf_counter()
     parser.parse("A device comprising a lever.")
@@ -119,6 +169,7 @@ def main() -> None:
     n_claims = 0
     injected = detected = detected_ab001 = 0
     misses: list[str] = []
+    grant_findings: dict[tuple[str, int, int], str] = {}
     if args.grants_only:
         docs = [d for d in docs if d.get("doc_type") == "grant"]
     for k, d in enumerate(docs):
@@ -130,16 +181,18 @@ def main() -> None:
         claims = parse_claims_text(text)
         n_claims += len(claims.active)
         t = time.perf_counter()
-        issues = analyse_claims(claims, parser, exempt=exempt, inherent=inherent)
+        issues = analyse_claims(claims, parser, exempt=exempt, inherent=inherent, properties=properties)
         cold.append(time.perf_counter() - t)
         t = time.perf_counter()
-        analyse_claims(claims, parser, exempt=exempt, inherent=inherent)
+        analyse_claims(claims, parser, exempt=exempt, inherent=inherent, properties=properties)
         warm.append(time.perf_counter() - t)
         counts = Counter(SEVERITY[i.code] for i in issues)
         per_doc["all"].append(counts)
         is_grant = d.get("doc_type") == "grant"
         if is_grant:
             per_doc["grant"].append(counts)
+            for i in issues:
+                grant_findings[(d["id"], i.claim, i.start)] = i.code
         if args.show and (is_grant or args.show_all_docs):
             for i in issues:
                 if i.code == args.show:
@@ -164,7 +217,7 @@ def main() -> None:
             the = "The" if original[pos].isupper() else "the"
             claim.text = original[:pos] + the + original[pos + art_len :]
             try:
-                found = analyse_claims(claims, parser, exempt=exempt, inherent=inherent)
+                found = analyse_claims(claims, parser, exempt=exempt, inherent=inherent, properties=properties)
             finally:
                 claim.text = original
             hits = [i for i in found if i.claim == claim.number and i.start == pos]
@@ -204,6 +257,8 @@ def main() -> None:
             f"injected defects: {injected} | detected at the injected position: {detected / injected:.1%} "
             f"(as AB001: {detected_ab001 / injected:.1%})"
         )
+    if per_doc["grant"] and LABELS.exists():
+        precision_report(LABELS, grant_findings, len(per_doc["grant"]))
     print(
         f"timing per document: model load {load_s:.2f} s (once); cold (parse + analysis) mean "
         f"{statistics.mean(cold) * 1000:.0f} ms, median {statistics.median(cold) * 1000:.0f} ms, "

@@ -23,7 +23,8 @@ def parser() -> ClaimParser:
 def findings(parser: ClaimParser, text: str) -> set[tuple[str, int, str]]:
     claims = parse_claims_text(text)
     issues = analyse_claims(
-        claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"]
+        claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"],
+        properties=LISTS["property_nouns"]
     )
     return {(i.code, i.claim, i.phrase) for i in issues}
 
@@ -262,7 +263,8 @@ def test_messages_and_suggestions(parser: ClaimParser) -> None:
         "1. A device comprising a frame.\n2. The device of claim 1, wherein the lever is red."
     )
     [issue] = analyse_claims(
-        claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"]
+        claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"],
+        properties=LISTS["property_nouns"]
     )
     assert issue.code == "AB001"
     assert issue.message == 'No antecedent basis for "the lever" in claim 2'
@@ -276,7 +278,8 @@ def test_multiple_dependency_names_the_branch(parser: ClaimParser) -> None:
         "3. The device of claim 1 or 2, wherein the spring biases the lever."
     )
     [issue] = analyse_claims(
-        claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"]
+        claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"],
+        properties=LISTS["property_nouns"]
     )
     assert issue.chains == ((1,),)
     assert "through claim 1" in issue.message
@@ -318,7 +321,8 @@ def test_sample_corpus_false_positive_bound(parser: ClaimParser) -> None:
         claims = parse_claims_text("\n".join(claim_lines(d)))
         total += len(
             analyse_claims(
-                claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"]
+                claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"],
+        properties=LISTS["property_nouns"]
             )
         )
     assert total / len(grants) < SAMPLE_BOUND

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from dataclasses import dataclass
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
-from lxml import etree
 
 from backend.docx.numbering import format_number
 from backend.docx.reader import read_docx
@@ -403,8 +401,9 @@ def test_runs_for_maps_every_character():
     assert doc.first_slice(0).node.text == "A wid"
 
 
-def test_large_document_reads_fast():
-    # ~500 pages: 12,000 paragraphs of ~22 words in 3 runs each (~2.6 MB of text).
+def test_large_document_reads_every_paragraph():
+    # ~500 pages: 12,000 paragraphs of ~22 words in 3 runs each (~2.6 MB of text). The reading
+    # speed is measured by bench/check_speed.py (a timed assertion here flakes on a loaded box).
     run = '<w:r><w:rPr><w:rFonts w:ascii="Times"/><w:sz w:val="24"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
     words = "the lever 12 is coupled to the frame 14 by a pivot "
     paragraph = ('<w:p w14:paraId="1A2B3C4D"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
@@ -412,17 +411,10 @@ def test_large_document_reads_fast():
                  + '<w:proofErr w:type="spellStart"/>' + run.format("such that the arm rotates.") + "</w:p>")
     numbering = abstract(0, lvl(0, "decimal", "[%1]")) + num(1, 0)
     data = build_docx(paragraph * 12000, numbering=numbering, styles=STYLES)
-    document_xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
-    started = time.perf_counter()
-    etree.fromstring(document_xml)
-    parse_only = time.perf_counter() - started  # the machine's speed, as a yardstick
-    started = time.perf_counter()
     doc = read_docx(data)
-    elapsed = time.perf_counter() - started
-    assert len(doc.paragraphs) == 12000 and doc.paragraphs[-1].text.startswith("[12000] the lever")
-    # ~0.3 s on a developer machine (lxml parses the 7 MB document.xml in ~0.08 s); a loaded CI box
-    # is slower at both, so the bound is relative to the bare parse.
-    assert elapsed < max(1.0, 10 * parse_only), (elapsed, parse_only)
+    assert len(doc.paragraphs) == 12000
+    assert doc.paragraphs[0].text.startswith("[1] the lever 12")
+    assert doc.paragraphs[-1].text == "[12000] " + words + words[:-1] + "z such that the arm rotates."
 
 
 @pytest.mark.parametrize("brk", [WD_BREAK.LINE, WD_BREAK.PAGE])

@@ -48,6 +48,7 @@ __all__ = [
 
 EXEMPT_LIST = "antecedent_exempt"
 INHERENT_LIST = "inherent_nouns"
+PROPERTY_LIST = "property_nouns"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,9 @@ class Mention:
     inherent: bool = False
     """Reference to an inherent attribute: "the length of ...", head in the inherent list."""
     exempt: bool = False
+    qualified: bool = False
+    """Followed by what tells it apart ("of ...", "which ...", "obtained by ..."): "a surface of the
+    plate" and "a surface of the lid" are two terms, not one term introduced twice."""
     predicate: bool = False
     """Introduction after a copula ("is a lever"): not counted as a second introduction."""
     words: tuple[str, ...] = ()
@@ -166,9 +170,18 @@ class Mention:
     """Another reading of the phrase ("the assembly pivots": ("assembly",), alternative
     ("assembly", "pivot")); a reference is supported when either reading is."""
     soft: frozenset[str] = frozenset()
-    """Participle modifiers ("the captured radiation", "the resulting signal"): a reference whose
-    other words are supported is accepted (the participle restates what was done)."""
+    """Participle and adjective modifiers ("the captured radiation", "the resulting signal", "the
+    integral member"): when the claim chain uses another form of the word ("capturing radiation",
+    "a member integrally formed"), a reference whose other words are supported is accepted (the
+    modifier restates what the claim already says)."""
 
+
+# modifiers that tell two elements apart: never restated description ("the second lever")
+_FIXED_MODIFIERS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+     "upper", "lower", "inner", "outer", "left", "right", "front", "rear", "top", "bottom", "new",
+     "old", "other", "additional", "further", "next", "previous", "last", "initial", "final", "same"}
+)  # fmt: skip
 
 _QUANT_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _pat in _QUANT_PATTERNS:
@@ -269,7 +282,9 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
             break
         return run, j
 
-    def build(det_i: int | None, run: list[int], kind: str, allow_cut: bool = True) -> Mention | None:
+    def build(
+        det_i: int | None, run: list[int], kind: str, allow_cut: bool = True, head_last: bool = False
+    ) -> Mention | None:
         # the parser's head of the phrase cuts the run: "a rear socket opening at", "the stream moves"
         # (the longer reading stays as an alternative: the parser is wrong about as often as the tagger)
         inrun = set(run)
@@ -298,26 +313,37 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
                 head = x
                 break
         if head is None:
-            if det_i is not None and run and toks[run[-1]].tag_ == "VBG" and not mask[run[-1]]:
+            if det_i is not None and run and (toks[run[-1]].tag_ == "VBG" or head_last) and not mask[run[-1]]:
                 head = run[-1]
             else:
                 return None
         if allow_cut and toks[head].tag_ in ("NNS", "NN", "VBZ", "VBP"):
-            # "the front wheel assembly pivots on", "the armrest serving to", "the reservoir form a":
-            # a verb read as a noun (the longer reading stays as an alternative)
+            # "the front wheel assembly pivots on", "the armrest serving to", "the reservoir form a",
+            # "the first sub-task satisfies a": a verb read as a noun (the longer reading stays as an
+            # alternative, so a reference is supported when either reading is)
             prev = [x for x in run if x < head and not mask[x]]
             nh = next_real(head + 1)
             h = toks[head]
-            verbish = nh < n and (
-                (
-                    toks[nh].tag_ in ("DT", "IN", "RB", "TO", "PRP$", "CD", "RBR", "JJR", "PRP")
-                    and lower[nh] != "of"
+            verb_form = h.tag_ in ("VBZ", "VBP") or h.lower_.endswith(("s", "ing"))
+            object_follows = nh < n and (
+                toks[nh].tag_ in ("DT", "PRP$", "CD", "PRP") or lower[nh] in REF_DETS
+            )
+            verbish = object_follows or (
+                nh < n
+                and verb_form
+                and (
+                    (toks[nh].tag_ in ("IN", "RB", "TO", "RBR", "JJR") and lower[nh] != "of")
+                    or (toks[nh].tag_ == "VBN" and h.dep_ in ("aux", "auxpass", "ROOT"))
                 )
-                or lower[nh] in REF_DETS
             )
             verbish = verbish or any(ch.dep_ in ("nsubj", "nsubjpass", "dobj", "aux") for ch in h.children)
-            if prev and toks[prev[-1]].tag_ in NOUN_TAGS and verbish:
-                short = build(det_i, [x for x in run if x < head], kind, allow_cut=False)
+            prev_ok = bool(prev) and (
+                toks[prev[-1]].tag_ in NOUN_TAGS
+                # "sub-task": the tagger's adjective before a 3rd-person verb form
+                or (toks[prev[-1]].tag_ == "JJ" and verb_form and object_follows)
+            )
+            if prev_ok and verbish:
+                short = build(det_i, [x for x in run if x < head], kind, allow_cut=False, head_last=True)
                 full = build(det_i, run, kind, allow_cut=False)
                 if short is not None and full is not None:
                     short.alts = full.terms
@@ -390,12 +416,22 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
             plural=plural,
             head_index=head,
             words=raw_words,
-            soft=frozenset(lower[x] for x in body if x != head and toks[x].tag_ in ("VBN", "VBG")),
+            soft=frozenset(
+                lower[x]
+                for x in body
+                if x != head and toks[x].tag_ in ("VBN", "VBG", "JJ") and lower[x] not in _FIXED_MODIFIERS
+            ),
         )
-        if kind == "ref":
-            nh = next_real(head + 1)
-            if nh < n and lower[nh] == "of" and head_sing in inherent:
-                m.inherent = True
+        nh = next_real(head + 1)
+        m.qualified = nh < n and (
+            lower[nh] in ("of", "which", "that", "where", "whose", "wherein")
+            or (toks[nh].tag_ == "VBN" and lower[nh] not in _VERB_WORDS)
+        )
+        # "the dew point of the steam", "the inner cavity of the base": a part or property named by
+        # what it belongs to (MPEP 2173.05(e) accepts inherent components), a note rather than an
+        # error; "the interface between the core and the clad" for the listed inherent nouns
+        if kind == "ref" and nh < n and (lower[nh] == "of" or (lower[nh] == "between" and head_sing in inherent)):
+            m.inherent = True
         return m
 
     i = 0
@@ -480,7 +516,13 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
         rest = text[m.end : m.end + 24]
         am = re.match(r"\s*\(\s*([A-Za-z][A-Za-z0-9\-]{1,11})\s*\)", rest)
         if am and any(c.isupper() for c in am.group(1)):
-            m.terms.append((singular(am.group(1).lower()),))
+            acronym = singular(am.group(1).lower())
+            m.terms.append((acronym,))
+            # "a personal user interface (UI)" also introduces "personal UI"
+            for term in list(m.terms[:1]):
+                for k in range(2, len(term) + 1):
+                    if "".join(w[0] for w in term[-k:]) == acronym.replace("-", "") and k < len(term):
+                        m.terms.append((*term[:-k], acronym))
     return mentions
 
 
@@ -513,6 +555,9 @@ class _ClaimInfo:
     claim: Claim
     mentions: list[Mention]
     tokens_lower: set[str] = field(default_factory=set)
+    verbs_lower: set[str] = field(default_factory=set)
+    """Words the tagger read as verbs ("administering"): a dependent claim's "the administration"."""
+    doc: Any = None
 
 
 def _supports(intro: tuple[str, ...], ref: tuple[str, ...]) -> bool:
@@ -560,11 +605,13 @@ def analyse_claims(
     *,
     exempt: Iterable[str] = (),
     inherent: Iterable[str] = (),
+    properties: Iterable[str] = (),
 ) -> list[AntecedentIssue]:
     """Antecedent-basis issues of every active claim, in claim order. `parser` is a
     `backend.nlp.parsing.ClaimParser` (or anything with `parse_many(texts) -> [Doc]`)."""
     exempt_c = _compile_exempt(exempt)
     inherent_s = frozenset(singular(w.strip().lower()) for w in inherent if w.strip())
+    properties_s = frozenset(singular(w.strip().lower()) for w in properties if w.strip())
     active = [c for c in claims.active if c.text.strip()]
     docs = parser.parse_many([c.text for c in active])
     infos: dict[int, _ClaimInfo] = {}
@@ -580,7 +627,9 @@ def analyse_claims(
                 or (not c.independent and m.end <= dep_end and m.start < 3)
                 or re.match(r"\s*(?:thereof|therefor|therebetween|of\s+(?:the\s+)?same)\b", after)
                 or _DEFINED_TAIL.match(after)
-                or (m.terms[0][-1] in _DEFINED_HEADS and re.match(r"\s*\(", after))
+                or (m.terms[0][-1] in _DEFINED_HEADS and re.match(r"\s*(?:\(|\n|\[CHEMICAL)", after))
+                # "the bed of a trailer": a part of what is introduced right there
+                or re.match(r"\s*of\s+(?:an?|one)\s", after)
             ):
                 m.exempt = True
             elif len(m.terms[0]) == 1 and _ABSTRACT.search(m.terms[0][-1]) and re.match(r"\s*of\b", after):
@@ -589,13 +638,18 @@ def analyse_claims(
                 m.exempt = True
             elif _exempt(m, exempt_c, c.text, _det_end(doc, m)):
                 m.exempt = True
-        infos.setdefault(c.number, _ClaimInfo(c, ms, {t.lower_ for t in doc}))
+        infos.setdefault(
+            c.number,
+            _ClaimInfo(
+                c, ms, {t.lower_ for t in doc}, {t.lower_ for t in doc if t.tag_.startswith("VB")}, doc
+            ),
+        )
     issues: list[AntecedentIssue] = []
     for c in active:
         info = infos.get(c.number)
         if info is None or info.claim is not c:
             continue
-        issues.extend(_check_claim(claims, c, info, infos))
+        issues.extend(_check_claim(claims, c, info, infos, properties_s))
     return issues
 
 
@@ -680,7 +734,11 @@ def _branch_ok(
 
 
 def _check_claim(
-    claims: ClaimSet, c: Claim, info: _ClaimInfo, infos: dict[int, _ClaimInfo]
+    claims: ClaimSet,
+    c: Claim,
+    info: _ClaimInfo,
+    infos: dict[int, _ClaimInfo],
+    property_heads: frozenset[str] = frozenset(),
 ) -> list[AntecedentIssue]:
     # Every dependency chain must supply the term. The chains are not enumerated (a claim set of
     # "any preceding claim" dependencies has hundreds of thousands): a parent supplies the term
@@ -693,6 +751,8 @@ def _check_claim(
         for mm in infos[num].mentions
         for t in (*mm.terms, *mm.alts)
     ]
+    chain_words: set[str] = set().union(*(infos[num].tokens_lower for num in anc if num in infos))
+    chain_verbs: set[str] = set().union(*(infos[num].verbs_lower for num in anc if num in infos))
     linear = _linear_chain(claims, c)
     linear_terms = [(t, mm, num) for t, mm, num in anc_terms if linear is not None and num in linear]
     memo: dict[tuple[int, int, tuple[str, ...]], bool] = {}
@@ -705,8 +765,12 @@ def _check_claim(
             for t in (*m.terms, *m.alts):
                 local.append((t, m))
             continue
-        # words seen before this mention in this claim (for gerund references: "the heating")
-        before_words = set(re.findall(r"[a-z]+", text[: m.start].lower()))
+        # words seen before this mention in this claim, and the chain's verbs (for gerund
+        # references: "the heating"); every word of the chain for restated modifiers ("the
+        # transcoded stream" after "transcoding the stream" in a parent claim)
+        local_words = set(re.findall(r"[a-z]+", text[: m.start].lower()))
+        before_words = local_words | chain_verbs
+        restate_words = local_words | chain_words
         missing: set[int] = set()
         independent_missing = False
         ambiguous: tuple[str, ...] | None = None
@@ -717,7 +781,7 @@ def _check_claim(
             else:
                 found_local = False
             if not found_local:
-                if _lenient(ref, m, [], local, before_words):
+                if _lenient(ref, m, anc_terms, local, before_words, restate_words):
                     continue
                 if not c.depends_on:
                     independent_missing = True
@@ -728,17 +792,36 @@ def _check_claim(
                 if missing:
                     continue
             # ambiguity (single chain only): the exact term introduced with "a"/"an" more than once
-            if linear is not None and ref not in reported_ambiguous:
+            if (
+                linear is not None
+                and ref not in reported_ambiguous
+                and not m.qualified
+                and not m.plural  # "said layers" after "a plurality of layers" and "a layer"
+                and not _cut_short(info.doc, m, ref)
+            ):
                 found = [(t, mm, num) for t, mm, num in linear_terms if _matches(t, ref, m)]
                 found += [(t, mm, c.number) for t, mm in local if _matches(t, ref, m)]
                 exact = {
                     id(mm): num
                     for t, mm, num in found
-                    if t == ref and mm.kind == "intro" and mm.det in INTRO_ARTICLES and not mm.predicate
+                    if t == ref
+                    and mm.kind == "intro"
+                    and mm.det in INTRO_ARTICLES
+                    and not mm.predicate
+                    and not mm.qualified
                 }
                 if len(exact) >= 2 and len({id(mm) for _, mm, _ in found}) == len(exact):
                     ambiguous = ref
                     ambiguous_claims = sorted(set(exact.values()))
+        if (missing or independent_missing) and info.doc is not None:
+            # the tagger's noun-phrase extent is wrong about one phrase in twenty ("said latch pivot
+            # axis" read as "said latch pivot" + a verb): the words as written, introduced as written
+            # ("a latch pivot axis") in every chain that lacks them, are a basis whatever the parse
+            written = _written_reference(info.doc, m)
+            own = text[: m.start]
+            if written and (not independent_missing or _introduced_any(written, [own])):
+                missing = {p for p in missing if not _introduced_any(written, [own, *_chain_texts(claims, p)])}
+                independent_missing = False
         missing_chains = [(p,) for p in sorted(missing)] + ([()] if independent_missing else [])
         chains = [(p,) for p in c.depends_on] or [()]
         phrase = " ".join(text[m.start : m.end].split())
@@ -753,7 +836,12 @@ def _check_claim(
             via = ""
             if len(chains) > 1 and len(missing_chains) < len(chains):
                 via = " (through claim " + ", ".join(str(ch[0]) for ch in missing_chains if ch) + ")"
-            if m.inherent:
+            if m.inherent or (
+                len(term) <= 2
+                and term[-1] in property_heads
+                and not m.plural
+                and not any(w in _FIXED_MODIFIERS for w in term[:-1])
+            ):
                 out.append(
                     AntecedentIssue(
                         "AB002",
@@ -798,6 +886,114 @@ def _check_claim(
     return out
 
 
+# words that end a noun phrase as written (prepositions, conjunctions, verbs of claim language)
+_PHRASE_END = frozenset(
+    {"of", "in", "on", "at", "to", "for", "with", "by", "from", "into", "onto", "over", "under", "between",
+     "through", "within", "and", "or", "but", "nor", "the", "a", "an", "said", "that", "which", "who",
+     "whose", "wherein", "whereby", "where", "when", "while", "such", "so", "as", "is", "are", "was",
+     "were", "be", "being", "been", "has", "have", "having", "comprises", "comprising", "comprise",
+     "includes", "including", "include", "consisting", "consists", "contains", "containing", "can",
+     "may", "must", "will", "shall", "should", "would", "could", "than", "each", "thereof", "therein",
+     "thereto", "therebetween", "thereon", "therefrom", "thereby", "about", "along", "across", "against",
+     "around", "via", "per", "relative", "adjacent", "configured", "adapted", "operable", "arranged",
+     "located", "disposed", "positioned", "coupled", "connected", "attached", "mounted", "formed",
+     "defined", "provided", "extending", "if", "then", "upon", "after", "before", "during", "until",
+     "above", "below", "beneath", "behind", "toward", "towards", "up", "down", "out", "off", "not",
+     "only", "also", "further", "respectively", "together", "both", "either", "all", "any", "its",
+     "their", "it", "they", "this", "these", "those", "one"}
+)  # fmt: skip
+_WRITTEN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+_INTRO_WORDS = (
+    r"(?:an?|one|two|three|four|another|at\s+least\s+(?:one|two)(?:\s+of)?|one\s+or\s+more(?:\s+of)?|"
+    r"(?:an?\s+)?plurality\s+of|multiple|several|(?:an?\s+)?pair\s+of)"
+)
+
+
+_OBJECT_STARTS = frozenset({"the", "a", "an", "said", "each", "at", "one", "its", "their"})
+
+
+def _written_reference(doc: Any, m: Mention) -> list[list[str]] | None:
+    """The words of reference `m` as written after its determiner, up to where the phrase must end
+    (a preposition, a verb of claim language, punctuation, a reference sign): "said latch pivot
+    axis such that" -> [["latch", "pivot", "axis"]]; a second reading without a trailing verb ("the
+    path contacts the wall" -> [["path", "contacts"], ["path"]]). Quantifiers after the determiner are
+    skipped ("the at least one lever")."""
+    if not m.det:
+        return None
+    # (whitespace tokens stand for masked reference signs, "circuit (2)", and line breaks: both end
+    # the phrase)
+    toks = [t for t in doc if t.idx > m.start]
+    words: list[str] = []
+    i = 0
+    lower = [t.lower_ for t in toks]
+    mask = _quant_mask(lower)
+    while i < len(toks) and mask[i]:
+        i += 1
+    while i < len(toks) and len(words) < 6:
+        t = toks[i]
+        if t.text == "-" and words and i + 1 < len(toks) and not t.whitespace_ and _WRITTEN_WORD.fullmatch(toks[i + 1].text):
+            words[-1] += "-" + toks[i + 1].lower_
+            i += 2
+            continue
+        if t.is_space or not _WRITTEN_WORD.fullmatch(t.text) or (t.lower_ in _PHRASE_END and words):
+            if t.lower_ in ("and", "or", "/") and words:
+                return None  # "the patch chip and/or gate chip": the written words are one conjunct only
+            break
+        if words and t.tag_ == "VBG" and t.dep_ not in ("amod", "compound", "nmod"):
+            break  # "the electrodes providing probe landings"
+        words.append(t.lower_)
+        i += 1
+    if not words:
+        return None
+    nxt = toks[i] if i < len(toks) else None
+    if len(words) > 1 and words[-1].endswith("s") and nxt is not None and nxt.lower_ in _OBJECT_STARTS:
+        # "the path contacts the wall": a verb with its object after the noun phrase
+        return [words, words[:-1]]
+    return [words]
+
+
+def _cut_short(doc: Any, m: Mention, ref: tuple[str, ...]) -> bool:
+    """Whether the words written after the determiner go on past the parsed phrase ("the surface
+    filling layer" parsed as "the surface"): then the parsed term is not what the claim says."""
+    if doc is None:
+        return False
+    written = _written_reference(doc, m)
+    return bool(written) and len(written[0]) > len(ref)
+
+
+def _introduced_any(readings: Sequence[Sequence[str]], texts: Sequence[str]) -> bool:
+    return any(_introduced_in(words, texts) for words in readings)
+
+
+def _chain_texts(claims: ClaimSet, num: int) -> list[str]:
+    """The texts of claim `num` and of every claim it depends on."""
+    claim = claims.get(num)
+    if claim is None:
+        return []
+    return [c.text for a in {num} | _ancestor_set(claims, claim) if (c := claims.get(a)) is not None]
+
+
+def _introduced_in(words: Sequence[str], texts: Sequence[str]) -> bool:
+    """Whether `words` are introduced as written ("a latch pivot axis", "at least one conveyance
+    circuit (2)", "one or more sensors") in one of `texts`, ending where the phrase ends (so "a
+    lever arm" never introduces "the lever")."""
+    if not words:
+        return False
+    parts = [re.escape(w).replace("\\-", "[-\\s]?") for w in words]
+    last = re.escape(singular(words[-1]))
+    parts[-1] = rf"(?:{re.escape(words[-1])}|{last}(?:es|s)?)\b"
+    pattern = re.compile(
+        rf"\b{_INTRO_WORDS}\s+" + r"\s+".join(parts) + r"(?=\s*(?:$|[^\w\s-]|\d|(?P<next>[A-Za-z][\w-]*)))",
+        re.IGNORECASE,
+    )
+    for text in texts:
+        for hit in pattern.finditer(text):
+            nxt = (hit.group("next") or "").lower()
+            if not nxt or nxt in _PHRASE_END or nxt.endswith("ed"):
+                return True
+    return False
+
+
 _STEP_HEADS = frozenset({"step", "act", "stage", "operation", "process", "procedure", "phase"})
 _NOMINAL_SUFFIXES = ("ation", "ition", "ion", "ing", "ment", "ance", "ence", "ure", "al")
 
@@ -823,6 +1019,7 @@ def _lenient(
     chain_terms: list[tuple[tuple[str, ...], Mention, int]],
     local: list[tuple[tuple[str, ...], Mention]],
     words: set[str],
+    restate_words: set[str] | None = None,
 ) -> bool:
     """Conventions under which an unmatched reference still has a basis."""
     head = ref[-1]
@@ -837,7 +1034,7 @@ def _lenient(
     if head in _STEP_HEADS and any(w in words for w in ref[:-1]):
         return True
     # "the captured radiation" after "capturing radiation" / "radiation"
-    soft = {w for w in m.soft if any(x.startswith(_verb_stem(w)) and x != w for x in words)} | (
+    soft = {w for w in m.soft if _restated(w, words if restate_words is None else restate_words)} | (
         m.soft & _RESULT_PARTICIPLES
     )
     if soft and len(ref) > 1:
@@ -847,6 +1044,24 @@ def _lenient(
         ):
             return True
     return False
+
+
+def _word_root(word: str) -> str:
+    """A crude root shared by a word's inflections and derivations ("modified" -> "modify",
+    "integral" -> "integr", "transcoded" -> "transcod")."""
+    if word.endswith("ied") and len(word) > 5:
+        return word[:-3] + "y"
+    for suf in ("ally", "ly", "ing", "ed", "ion", "ive", "able", "ible", "al", "e"):
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            w = word[: -len(suf)]
+            return w[:-1] if len(w) > 4 and w[-1] == w[-2] else w
+    return word
+
+
+def _restated(modifier: str, words: set[str]) -> bool:
+    """Whether another form of `modifier` occurs in `words` ("transcoded" after "transcoding")."""
+    root = _word_root(modifier)
+    return len(root) >= 4 and any(x != modifier and x.startswith(root) for x in words)
 
 
 _RESULT_PARTICIPLES = frozenset(

@@ -930,6 +930,9 @@ def _normalise_numeral(num: str) -> str:
     return str(int(digits)) + letter.lower() + primes if digits.isdigit() else num
 
 
+_NUMERAL_WORDS = frozenset({"numeral", "numerals", "sign", "signs", "character", "characters", "designation"})
+
+
 def _term_before(text: str, pos: int, labels: frozenset[str]) -> tuple[str, int, bool, str] | None:
     """The noun phrase immediately before `pos`: (normalised term, start offset, plural, the word
     before the term in lower case or "")."""
@@ -960,6 +963,8 @@ def _term_before(text: str, pos: int, labels: frozenset[str]) -> tuple[str, int,
         return None
     if lhead.endswith(("ed", "ing")) and lhead in _VERBISH:
         return None
+    if lhead in _NUMERAL_WORDS:
+        return None  # "indicated by reference numeral 32": the numeral has no term here
     plural = singular(head) != lhead and not head.isupper()
     norm = " ".join([w.lower() for w, _ in kept[:-1]] + [singular(head) if not head.isupper() else lhead])
     start = max(0, pos - 80) + m.start(1) + kept[0][1]

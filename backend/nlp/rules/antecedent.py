@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from backend.nlp.antecedent import EXEMPT_LIST, INHERENT_LIST, AntecedentIssue, analyse_claims
+from backend.nlp.antecedent import EXEMPT_LIST, INHERENT_LIST, PROPERTY_LIST, AntecedentIssue, analyse_claims
 from backend.nlp.rules.base import Authority, CheckContext, Hit, Severity, rule
 
 AUTHORITY = Authority(
@@ -31,6 +31,7 @@ def _issues(ctx: CheckContext) -> list[AntecedentIssue]:
             parser,
             exempt=ctx.wordlists.get(EXEMPT_LIST),
             inherent=ctx.wordlists.get(INHERENT_LIST),
+            properties=ctx.wordlists.get(PROPERTY_LIST),
         )
 
     return ctx.memo("antecedent", compute)
@@ -97,9 +98,11 @@ def missing_antecedent(ctx: CheckContext) -> Iterator[Hit]:
 )
 def inherent_attribute(ctx: CheckContext) -> Iterator[Hit]:
     """What it does
-    Reports definite references to an inherent attribute of another element ("the length of
-    the rod", "the outer surface of the sphere": head noun in the word list `inherent_nouns`,
-    followed by "of") that were not introduced explicitly.
+    Reports definite references to an inherent attribute or part that were not introduced
+    explicitly: a noun followed by "of" ("the length of the rod", "the inner cavity of the
+    base"; "between" for the nouns of the word list `inherent_nouns`: "the interface between
+    the core and the clad"), and a measurable property of the word list `property_nouns` ("the
+    viscosity").
 
     Why it matters
     Inherent components of an element need no explicit antecedent (MPEP 2173.05(e): "the outer

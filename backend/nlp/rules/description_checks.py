@@ -247,6 +247,8 @@ def _claim_terms(
         head = tok.text
         if not _WORDLIKE.match(head) or len(head) < 4:
             continue
+        if head.lower().startswith(("there", "where")):
+            continue  # "therebetween", "wherein": adverbs the tagger takes for nouns
         lhead = singular(head)
         if lhead in _GENERIC_HEADS or lhead in generic:
             continue
