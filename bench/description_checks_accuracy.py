@@ -17,7 +17,8 @@ and TM rules run directly (no other rule). Printed:
    - rn_reuse:   a numeral reused for a new term ("The bracket 12 ..." added),                 RN001
    - rn_stray:   one later "the lever 12" -> "the lever 987",                                   RN002
    - rn_claim:   "(987)" put after a noun of claim 1,                                           RN003
-   - cs_delete:  every description mention of a claim-1 head noun renamed ("widget"),         CS001
+   - cs_delete:  every description mention of a claim-1 head noun, in every inflected form
+                 ("pump", "pumps", "pumping"), renamed ("widget"),                              CS001
    - fr_drop:    every detailed-description mention "FIG. N" of one figure removed,            FR001
    - fr_bdd:     "FIG. 99 is another view." added to the brief description only,              FR001
    - fr_extra:   "as shown in FIG. 99" added to the detailed description only,                FR002
@@ -243,13 +244,16 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
             pat = re.compile(rf"\b{re.escape(h)}(?:s|es)?\b", re.IGNORECASE)
             if not any(pat.search(it["text"]) for it in desc):
                 continue
+
+            # every form of the word goes ("pumps", "pumping", "pumped"): with inflection handled,
+            # a description that still says "pumping" does use the claim term "pump"
+            def rename(mm: re.Match[str], h: str = h) -> str:
+                w = singular(mm.group()).lower()
+                return "widget" if w == h or (w.startswith(h) and len(w) - len(h) <= 4) else mm.group()
+
             for it in desc:
-                it["text"] = words.sub(
-                    lambda mm, h=h: "widget" if singular(mm.group()) == h else mm.group(), it["text"]
-                )
-            rec["title"] = words.sub(
-                lambda mm, h=h: "widget" if singular(mm.group()) == h else mm.group(), rec["title"]
-            )
+                it["text"] = words.sub(rename, it["text"])
+            rec["title"] = words.sub(rename, rec["title"])
             return rec, head.lower()
         return None
     if kind in ("fr_drop", "fr_bdd", "fr_extra"):

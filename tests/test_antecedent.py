@@ -250,6 +250,75 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
         ),
         {("AB001", 1, "the spring")},
     ),
+    # --- the words as written, restatements, attributes (precision on real grants) --------------
+    (
+        "misparsed phrase introduced as written",
+        (
+            "1. A cutter comprising a latch, a latch pivot axis and a latch post, wherein said latch rotates "
+            "about said latch pivot axis such that said latch post is captured."
+        ),
+        set(),
+    ),
+    (
+        "verb read into the phrase",
+        (
+            "1. A method comprising dividing a task into a first sub-task and a second sub-task, and upon "
+            "determining that a quality score for the first sub-task satisfies a predetermined condition, "
+            "rendering a result."
+        ),
+        set(),
+    ),
+    (
+        "coordinated reference, each conjunct introduced",
+        (
+            "1. A rocker arm having a first axial end and a second axial end, said first and second axial "
+            "ends being disposed about a shaft."
+        ),
+        set(),
+    ),
+    (
+        "coordinated reference, one conjunct missing",
+        "1. A rocker arm having a first axial end, wherein said first and second axial ends are round.",
+        {("AB001", 1, "said first and second axial ends")},
+    ),
+    (
+        "compound written in the other order",
+        "1. A probe for a surface of an organic tissue, wherein the organic tissue surface is lit.",
+        set(),
+    ),
+    (
+        "participle restating a step of the parent",
+        (
+            "1. A method comprising transcoding a media stream.\n"
+            "2. The method of claim 1, further comprising storing the transcoded media stream."
+        ),
+        set(),
+    ),
+    ("nominalised step", "1. A method comprising measuring a signal, wherein the measurement is repeated.", set()),
+    ("part of what is introduced there", "1. A method comprising loading a track onto the bed of a trailer.", set()),
+    (
+        "attribute named with of",
+        "1. A base having a wall, wherein a wire passes from the inner cavity of the base.",
+        {("AB002", 1, "the inner cavity")},
+    ),
+    (
+        "measurable property",
+        "1. A method comprising mixing a resin and a hardener, wherein the viscosity is below 5 Pa s.",
+        {("AB002", 1, "the viscosity")},
+    ),
+    (
+        "structural noun without of is still missing",
+        "1. A box comprising a lid, wherein the wall is rigid.",
+        {("AB001", 1, "the wall")},
+    ),
+    (
+        "two qualified introductions are not ambiguous",
+        (
+            "1. A seal between a plate and a lid, comprising a surface of the plate and a surface of the lid, "
+            "wherein the surface of the plate is flat."
+        ),
+        set(),
+    ),
 ]
 
 

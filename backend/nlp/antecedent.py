@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from backend.nlp.inflection import singular
@@ -497,6 +498,9 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
                 if (
                     parent is not None
                     and parent.kind == "ref"
+                    # "said PCD and other PCDs", "the anode and electrical conductors": a bare plural
+                    # after "and" is an introduction of its own
+                    and not m.plural
                     and all(b.is_space or b.lower_ in ("and", "or", ",", "and/or") for b in between)
                     and any(b.lower_ in ("and", "or", "and/or") for b in between)
                 ):
@@ -562,10 +566,20 @@ class _ClaimInfo:
 
 def _supports(intro: tuple[str, ...], ref: tuple[str, ...]) -> bool:
     if intro[-1] != ref[-1]:
-        return False
+        if "-" not in intro[-1] and "-" not in ref[-1]:
+            return False
+        # "a ground plane" and "said ground-plane": the hyphen is spelling, not a different term
+        intro, ref = _dehyphenated(intro), _dehyphenated(ref)
+        if intro[-1] != ref[-1]:
+            return False
     if len(ref) == 1:
         return True
     return set(ref[:-1]) <= set(intro[:-1])
+
+
+@lru_cache(maxsize=65536)
+def _dehyphenated(term: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part for word in term for part in word.split("-") if part)
 
 
 def _article(term: Sequence[str]) -> str:
@@ -912,23 +926,65 @@ _INTRO_WORDS = (
 _OBJECT_STARTS = frozenset({"the", "a", "an", "said", "each", "at", "one", "its", "their"})
 
 
-def _written_reference(doc: Any, m: Mention) -> list[list[str]] | None:
-    """The words of reference `m` as written after its determiner, up to where the phrase must end
-    (a preposition, a verb of claim language, punctuation, a reference sign): "said latch pivot
-    axis such that" -> [["latch", "pivot", "axis"]]; a second reading without a trailing verb ("the
-    path contacts the wall" -> [["path", "contacts"], ["path"]]). Quantifiers after the determiner are
-    skipped ("the at least one lever")."""
+def _written_reference(doc: Any, m: Mention) -> list[list[list[str]]] | None:
+    """The readings of reference `m` as written after its determiner, each a list of conjuncts
+    (word lists), up to where the phrase must end (a preposition, a verb of claim language,
+    punctuation, a reference sign): "said latch pivot axis such that" -> [[["latch", "pivot",
+    "axis"]]]; "the path contacts the wall" -> [[["path", "contacts"]], [["path"]]] (a trailing verb
+    or not); "said first and second axial ends" -> [[["first", "axial", "ends"], ["second",
+    "axial", "ends"]]]. Quantifiers after the determiner are skipped ("the at least one lever")."""
     if not m.det:
         return None
     # (whitespace tokens stand for masked reference signs, "circuit (2)", and line breaks: both end
     # the phrase)
     toks = [t for t in doc if t.idx > m.start]
-    words: list[str] = []
-    i = 0
     lower = [t.lower_ for t in toks]
     mask = _quant_mask(lower)
+    i = 0
     while i < len(toks) and mask[i]:
         i += 1
+    words, i = _written_words(toks, i)
+    if not words:
+        return None
+    nxt = toks[i] if i < len(toks) else None
+    if nxt is not None and nxt.lower_ in ("and", "or") and i + 1 < len(toks) and toks[i + 1].lower_ not in REF_DETS:
+        # "said first and second axial ends", "the operation code and function fields": both
+        # conjuncts, each with the shared head ("first axial end", "operation code field")
+        right, _ = _written_words(toks, i + 1)
+        if not right or len(words) + len(right) > 8:
+            return None
+        readings = [[[*words, *right[1:]], right]] if len(right) > 1 else [[words, right]]
+        if len(words) > 1 and words[-1].endswith("s") and right[0].endswith("s") and len(right) == 1:
+            readings.append([words[:-1]])  # "the path contacts and moves": two verbs
+        return readings
+    if nxt is not None and nxt.lower_ in ("/", "and/or"):
+        return None
+    readings = [[words]]
+    last = toks[i - 1] if i > 0 else None
+    if len(words) > 1 and words[-1].endswith("s") and (
+        (nxt is not None and nxt.lower_ in _OBJECT_STARTS) or (last is not None and last.tag_ == "VBZ")
+    ):
+        # "the path contacts the wall": a verb with its object after the noun phrase
+        readings.append([words[:-1]])
+    elif (
+        len(words) > 1
+        and words[-1].endswith("s")
+        and not words[-1].endswith("ss")
+        and not words[-2].endswith("s")
+        and (nxt is None or not _WRITTEN_WORD.fullmatch(nxt.text) or nxt.tag_ in ("IN", "TO", "RB", "DT"))
+    ):
+        # "the armrest swivels, ...", "the tension meter detects, into ...": a verb the tagger took
+        # for a plural noun; read so only when the claims never use the word as a noun
+        readings.append([words[:-1], _NotANoun(words[-1])])
+    if len(words) > 2 and words[0].endswith("ed"):
+        # "the received request signal" after "receiving a request signal": the participle restates
+        readings.append([words[1:]])
+    return readings
+
+
+def _written_words(toks: Sequence[Any], i: int) -> tuple[list[str], int]:
+    """The words of a noun phrase as written from token `i`, and the index where it ends."""
+    words: list[str] = []
     while i < len(toks) and len(words) < 6:
         t = toks[i]
         if t.text == "-" and words and i + 1 < len(toks) and not t.whitespace_ and _WRITTEN_WORD.fullmatch(toks[i + 1].text):
@@ -936,20 +992,12 @@ def _written_reference(doc: Any, m: Mention) -> list[list[str]] | None:
             i += 2
             continue
         if t.is_space or not _WRITTEN_WORD.fullmatch(t.text) or (t.lower_ in _PHRASE_END and words):
-            if t.lower_ in ("and", "or", "/") and words:
-                return None  # "the patch chip and/or gate chip": the written words are one conjunct only
             break
         if words and t.tag_ == "VBG" and t.dep_ not in ("amod", "compound", "nmod"):
             break  # "the electrodes providing probe landings"
         words.append(t.lower_)
         i += 1
-    if not words:
-        return None
-    nxt = toks[i] if i < len(toks) else None
-    if len(words) > 1 and words[-1].endswith("s") and nxt is not None and nxt.lower_ in _OBJECT_STARTS:
-        # "the path contacts the wall": a verb with its object after the noun phrase
-        return [words, words[:-1]]
-    return [words]
+    return words, i
 
 
 def _cut_short(doc: Any, m: Mention, ref: tuple[str, ...]) -> bool:
@@ -958,11 +1006,33 @@ def _cut_short(doc: Any, m: Mention, ref: tuple[str, ...]) -> bool:
     if doc is None:
         return False
     written = _written_reference(doc, m)
-    return bool(written) and len(written[0]) > len(ref)
+    return bool(written) and len(written[0][0]) > len(ref)
 
 
-def _introduced_any(readings: Sequence[Sequence[str]], texts: Sequence[str]) -> bool:
-    return any(_introduced_in(words, texts) for words in readings)
+@dataclass(frozen=True, slots=True)
+class _NotANoun:
+    """A condition of a reading: `word` is read as a verb, so the claims must not use it as a noun."""
+
+    word: str
+
+
+def _introduced_any(readings: Sequence[Sequence[Any]], texts: Sequence[str]) -> bool:
+    """Whether every conjunct of one of the readings is introduced as written in `texts`."""
+    return any(
+        all(
+            not _used_as_noun(c.word, texts) if isinstance(c, _NotANoun) else _introduced_in(c, texts)
+            for c in reading
+        )
+        for reading in readings
+    )
+
+
+def _used_as_noun(word: str, texts: Sequence[str]) -> bool:
+    """Whether `word` ("swivels") or its singular follows an article or a number in `texts`
+    ("a swivel", "two swivels")."""
+    sing = re.escape(singular(word))
+    pattern = re.compile(rf"\b(?:an?|each|one|two|three|plurality\s+of|pair\s+of)\s+(?:[\w-]+\s+){{0,3}}{sing}(?:e?s)?\b", re.I)
+    return any(pattern.search(t) for t in texts)
 
 
 def _chain_texts(claims: ClaimSet, num: int) -> list[str]:
@@ -976,22 +1046,48 @@ def _chain_texts(claims: ClaimSet, num: int) -> list[str]:
 def _introduced_in(words: Sequence[str], texts: Sequence[str]) -> bool:
     """Whether `words` are introduced as written ("a latch pivot axis", "at least one conveyance
     circuit (2)", "one or more sensors") in one of `texts`, ending where the phrase ends (so "a
-    lever arm" never introduces "the lever")."""
+    lever arm" never introduces "the lever"); or, for a compound, with its parts in the other
+    order ("a surface of an organic tissue" introduces "the organic tissue surface", "a substrate
+    having a top surface" introduces "the substrate top surface")."""
     if not words:
         return False
+    return any(pattern.search(text) for pattern in _intro_patterns(tuple(words)) for text in texts)
+
+
+_ENDS_PHRASE = (
+    r"(?=\s*(?:$|[^\w\s-]|\d|(?:" + "|".join(sorted(_PHRASE_END, key=len, reverse=True)) + r"|\w+ed"
+    # adverbs ("co-axially disposed"), not the nouns that end in -ly
+    r"|(?!(?:assembly|supply|family|anomaly|reply|poly|jelly|belly|rally|ally|fly|butterfly|dolly|"
+    r"gully|trolley|doily|monopoly)\b)[\w-]+ly)\b))"
+)
+
+
+@lru_cache(maxsize=4096)
+def _intro_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     parts = [re.escape(w).replace("\\-", "[-\\s]?") for w in words]
     last = re.escape(singular(words[-1]))
-    parts[-1] = rf"(?:{re.escape(words[-1])}|{last}(?:es|s)?)\b"
-    pattern = re.compile(
-        rf"\b{_INTRO_WORDS}\s+" + r"\s+".join(parts) + r"(?=\s*(?:$|[^\w\s-]|\d|(?P<next>[A-Za-z][\w-]*)))",
-        re.IGNORECASE,
-    )
-    for text in texts:
-        for hit in pattern.finditer(text):
-            nxt = (hit.group("next") or "").lower()
-            if not nxt or nxt in _PHRASE_END or nxt.endswith("ed"):
-                return True
-    return False
+    head = rf"(?:{re.escape(words[-1])}|{last}(?:es|s)?)\b"
+    patterns = [rf"\b{_INTRO_WORDS}\s+" + r"\s+".join([*parts[:-1], head]) + _ENDS_PHRASE]
+    if len(words) >= 2:
+        owner = r"\s+".join(parts[:-1])
+        patterns.append(rf"\b{_INTRO_WORDS}\s+{head}\s+of\s+(?:(?:an?|the|said)\s+)?{owner}" + _ENDS_PHRASE)
+    if len(words) >= 3:
+        patterns.append(
+            rf"\b{_INTRO_WORDS}\s+{parts[0]}\s+(?:having|with|including|comprising)\s+(?:an?\s+)?"
+            + r"\s+".join([*parts[1:-1], head])
+            + _ENDS_PHRASE
+        )
+    if len(words) >= 2:
+        rest = r"\s+".join([*parts[1:-1], head])
+        # "a first and a second interacting member" introduces "the first interacting member"
+        patterns.append(
+            rf"\b{_INTRO_WORDS}\s+{parts[0]}\s*,?\s+(?:and|or|and/or)\s+(?:an?\s+)?[\w-]+\s+{rest}" + _ENDS_PHRASE
+        )
+        # "an ultra-wideband (UWB) transmitter" introduces "the UWB transmitter"
+        patterns.append(
+            rf"\b{_INTRO_WORDS}\s+(?:[\w-]+\s+){{1,5}}\(\s*[\"\u201c]?{parts[0]}[\"\u201d]?\s*\)\s+{rest}" + _ENDS_PHRASE
+        )
+    return tuple(re.compile(x, re.IGNORECASE) for x in patterns)
 
 
 _STEP_HEADS = frozenset({"step", "act", "stage", "operation", "process", "procedure", "phase"})
@@ -1028,8 +1124,11 @@ def _lenient(
         head in words or any(w.startswith(_verb_stem(head)) and w != head for w in words)
     ):
         return True
-    if head != _stem(head) and any(w.startswith(_stem(head)) and w != head for w in words):
-        return True
+    stem = _stem(head)
+    if stem != head:
+        stem = stem[:-1] if stem.endswith("e") and len(stem) > 4 else stem  # "measure(ment)" ~ "measuring"
+        if any(w.startswith(stem) and w != head for w in words):
+            return True
     # "said converting step" after "converting ..."
     if head in _STEP_HEADS and any(w in words for w in ref[:-1]):
         return True
@@ -1061,7 +1160,9 @@ def _word_root(word: str) -> str:
 def _restated(modifier: str, words: set[str]) -> bool:
     """Whether another form of `modifier` occurs in `words` ("transcoded" after "transcoding")."""
     root = _word_root(modifier)
-    return len(root) >= 4 and any(x != modifier and x.startswith(root) for x in words)
+    # a participle may repeat itself: "the stored elements" after "elements stored in a file"
+    same_ok = modifier.endswith(("ed", "ing"))
+    return len(root) >= 4 and any((same_ok or x != modifier) and x.startswith(root) for x in words)
 
 
 _RESULT_PARTICIPLES = frozenset(

@@ -68,7 +68,13 @@ def missing_antecedent(ctx: CheckContext) -> Iterator[Hit]:
     "the second lever", and "a shaft" does not support "the upper shaft"; "a rotatable shaft"
     supports "the shaft". The claim's own subject ("The method of claim 1") and fixed phrases
     ("the same", "the group consisting of", "the presence of", word list `antecedent_exempt`)
-    are not references.
+    are not references. Before reporting, the words as written after "the"/"said" are looked
+    up as written after "a"/"an"/"one or more"/"a plurality of" in the claim and its chain, so a
+    misparsed phrase ("said latch pivot axis such that") is not reported when the claim does
+    introduce it ("a latch pivot axis and"). A modifier that restates what the claim did ("the
+    transcoded stream" after "transcoding the stream") and a nominalised step ("the
+    measurement" after "measuring") have their basis. Attributes named with "of" ("the inner
+    cavity of the base") and measurable properties ("the viscosity") are reported as AB002.
 
     Why it matters
     A claim is indefinite under 35 U.S.C. 112(b) when it is unclear what element a definite
