@@ -1031,7 +1031,10 @@ def _used_as_noun(word: str, texts: Sequence[str]) -> bool:
     """Whether `word` ("swivels") or its singular follows an article or a number in `texts`
     ("a swivel", "two swivels")."""
     sing = re.escape(singular(word))
-    pattern = re.compile(rf"\b(?:an?|each|one|two|three|plurality\s+of|pair\s+of)\s+(?:[\w-]+\s+){{0,3}}{sing}(?:e?s)?\b", re.I)
+    pattern = re.compile(
+        rf"\b(?:an?|each|one|two|three|plurality\s+of|pair\s+of)\s+(?:[\w-]+\s+){{0,3}}{sing}(?:e?s)?\b",
+        re.IGNORECASE,
+    )
     return any(pattern.search(t) for t in texts)
 
 
