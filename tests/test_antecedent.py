@@ -295,7 +295,16 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
         set(),
     ),
     ("nominalised step", "1. A method comprising measuring a signal, wherein the measurement is repeated.", set()),
-    ("part of what is introduced there", "1. A method comprising loading a track onto the bed of a trailer.", set()),
+    (
+        "part of what is introduced there: a note",
+        "1. A method comprising loading a track onto the bed of a trailer.",
+        {("AB002", 1, "the bed")},
+    ),
+    (
+        "noun the tagger read as an adjective",
+        "1. A method of producing a tumor, comprising feeding said non-human mammal.",
+        {("AB001", 1, "said non-human mammal")},
+    ),
     (
         "attribute named with of",
         "1. A base having a wall, wherein a wire passes from the inner cavity of the base.",

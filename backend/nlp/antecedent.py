@@ -314,7 +314,18 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
                 head = x
                 break
         if head is None:
-            if det_i is not None and run and (toks[run[-1]].tag_ == "VBG" or head_last) and not mask[run[-1]]:
+            last = toks[run[-1]] if run else None
+            if (
+                det_i is not None
+                and last is not None
+                and not mask[run[-1]]
+                and (
+                    last.tag_ == "VBG"
+                    or head_last
+                    # "the non-human mammal" tagged all adjectives: the last word is the noun
+                    or (last.tag_ == "JJ" and len(run) > 1 and last.lower_ not in _FIXED_MODIFIERS)
+                )
+            ):
                 head = run[-1]
             else:
                 return None
@@ -642,8 +653,6 @@ def analyse_claims(
                 or re.match(r"\s*(?:thereof|therefor|therebetween|of\s+(?:the\s+)?same)\b", after)
                 or _DEFINED_TAIL.match(after)
                 or (m.terms[0][-1] in _DEFINED_HEADS and re.match(r"\s*(?:\(|\n|\[CHEMICAL)", after))
-                # "the bed of a trailer": a part of what is introduced right there
-                or re.match(r"\s*of\s+(?:an?|one)\s", after)
             ):
                 m.exempt = True
             elif len(m.terms[0]) == 1 and _ABSTRACT.search(m.terms[0][-1]) and re.match(r"\s*of\b", after):
