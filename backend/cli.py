@@ -1,4 +1,4 @@
-"""`patentpane` command line: check, rules, serve."""
+"""`patentpane` command line: check, rules, serve, batch, draft, manifest, db, users, keys."""
 
 from __future__ import annotations
 
@@ -28,14 +28,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(str(exc), exc.code)
 
-    src = Path(args.input)
-    if not src.is_file():
-        return _fail(f"{src}: no such file", "not_found")
-    if src.stat().st_size > MAX_INPUT_BYTES:
-        return _fail(f"{src}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB", "too_large")
-    out = Path(args.output) if args.output else None
-    if out is not None and out.resolve() == src.resolve():
-        return _fail("the output must be a new file: the input document is never modified", "output_is_input")
+    paths = input_and_output(args)
+    if isinstance(paths, int):
+        return paths
+    src, out = paths
 
     data = src.read_bytes()
     try:
@@ -75,6 +71,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
 
 
+def input_and_output(args: argparse.Namespace) -> tuple[Path, Path | None] | int:
+    """`args.input` (an existing file, not too large) and `args.output` (never the input), or the
+    exit code of the refusal (printed)."""
+    src = Path(args.input)
+    if not src.is_file():
+        return _fail(f"{src}: no such file", "not_found")
+    if src.stat().st_size > MAX_INPUT_BYTES:
+        return _fail(f"{src}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB", "too_large")
+    out = Path(args.output) if args.output else None
+    if out is not None and out.resolve() == src.resolve():
+        return _fail("the output must be a new file: the input document is never modified", "output_is_input")
+    return src, out
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from backend.nlp.rules import registered_rules
 
@@ -108,12 +118,20 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from backend.auth.cli import first_start
+    from backend.security.tls import ensure_localhost_certificate, trust_instructions
     from backend.settings import get_settings
 
     settings = get_settings()
+    first_start(settings)
     ssl = {}
     if not args.no_tls and settings.tls_cert and settings.tls_key:
         ssl = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
+    elif not args.no_tls and args.self_signed:
+        local = ensure_localhost_certificate(settings.data_dir)
+        if local.created:
+            print(trust_instructions(local.ca), file=sys.stderr)
+        ssl = {"ssl_certfile": str(local.cert), "ssl_keyfile": str(local.key)}
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
@@ -141,6 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_batch_parser(sub)
 
+    from backend.draft_cli import add_draft_parser
+
+    add_draft_parser(sub)
+
+    from backend.assist_cli import add_assist_parsers
+
+    add_assist_parsers(sub)
+
+    from backend.addin_cli import add_manifest_parser
+
+    add_manifest_parser(sub)
+
     p = sub.add_parser("rules", help="list the rules, or document one")
     p.add_argument("code", nargs="?")
     p.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -150,11 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--no-tls", action="store_true", help="plain HTTP even when a certificate is configured")
+    p.add_argument(
+        "--self-signed",
+        action="store_true",
+        help="HTTPS with a certificate for localhost made in the data dir (when none is configured)",
+    )
     p.set_defaults(func=_cmd_serve)
 
     from backend.db.cli import add_db_parsers
 
     add_db_parsers(sub)
+
+    from backend.auth.cli import add_identity_parsers
+
+    add_identity_parsers(sub)
     return parser
 
 

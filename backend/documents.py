@@ -1,7 +1,8 @@
 """Document operations on behalf of a signed-in user: the tenant's rule settings applied, every
 operation audited (by the document's SHA-256 and the result's counts, never its text).
 
-The API routes call these keyword-only functions from a worker thread (they are CPU-bound).
+The API routes call these keyword-only functions from a worker thread; the checks themselves run in
+the interactive process pool (`backend.interactive`), the database work here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from backend.checking import (
     read_plain_text,
 )
 from backend.claims_service import claim_tree_json, document_claims
+from backend.interactive import run_check
 from backend.nlp.config import CheckConfig, ConfigError
 from backend.nlp.engine import CheckResult
 from backend.nlp.parsing import shared_parser
@@ -92,8 +94,8 @@ def check_document(
     def run() -> CheckResult:
         config = _config(session, principal=principal, document=document)
         if document.docx is not None:
-            return check_docx(document.docx, config=config, settings=settings).result
-        return check_text(document.text or "", config=config, settings=settings)
+            return run_check(settings, check_docx, data=document.docx, config=config, settings=settings).result
+        return run_check(settings, check_text, text=document.text or "", config=config, settings=settings)
 
     return _audited(
         session, principal=principal, action="check", document=document, run=run, counts=_result_counts
@@ -109,7 +111,8 @@ def annotate_document(
 
     def run() -> DocxCheck:
         config = _config(session, principal=principal, document=document)
-        return check_docx(document.docx or b"", config=config, annotate=True, settings=settings)
+        return run_check(settings, check_docx, data=document.docx or b"", config=config, annotate=True,
+                         settings=settings)
 
     return _audited(
         session,
@@ -121,20 +124,22 @@ def annotate_document(
     )
 
 
+def claim_tree(*, docx: bytes | None, text: str | None, settings: Settings) -> dict[str, Any]:
+    """The claim tree of a .docx or of text (runs in the interactive pool, `backend.interactive`)."""
+    document = read_docx_text(docx) if docx is not None else read_plain_text(text or "")
+    claims = document_claims(document)
+    if not claims.claims:
+        raise no_claims_error()
+    return claim_tree_json(claims, parser=shared_parser(settings.spacy_model))
+
+
 def parse_document_claims(
     session: Session, *, principal: Principal, document: DocumentInput, settings: Settings
 ) -> dict[str, Any]:
     """The claim tree of a .docx or of claims text (see `backend.claims_service`)."""
 
     def run() -> dict[str, Any]:
-        if document.docx is not None:
-            text = read_docx_text(document.docx)
-        else:
-            text = read_plain_text(document.text or "")
-        claims = document_claims(text)
-        if not claims.claims:
-            raise no_claims_error()
-        return claim_tree_json(claims, parser=shared_parser(settings.spacy_model))
+        return run_check(settings, claim_tree, docx=document.docx, text=document.text, settings=settings)
 
     return _audited(
         session,

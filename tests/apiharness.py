@@ -47,7 +47,7 @@ class ApiHarness:
     settings: Settings
     callers: dict[str, Caller] = field(default_factory=dict)
 
-    def caller(self, *, tenant: str | None = None, role: str = "member") -> Caller:
+    def caller(self, *, tenant: str | None = None, role: str = "attorney") -> Caller:
         """A user with a fresh API key (in a new tenant unless `tenant` is given)."""
         tenant = tenant or unique_name("Firm")
         email = f"{uuid.uuid4().hex[:10]}@firm.example"

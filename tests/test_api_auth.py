@@ -22,7 +22,36 @@ PROTECTED = [
     ("get", "/api/v1/rules/settings"),
     ("put", "/api/v1/rules/settings"),
     ("get", "/api/v1/me"),
-    ("get", "/api/v1/audit-events"),
+    ("get", "/api/v1/audit"),
+    ("post", "/api/v1/keys"),
+    ("get", "/api/v1/keys"),
+    ("delete", "/api/v1/keys/{key_id}"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("patch", "/api/v1/users/{user_id}"),
+    ("post", "/api/v1/graph/documents"),
+    ("post", "/api/v1/batches"),
+    ("get", "/api/v1/batches"),
+    ("get", "/api/v1/batches/{batch_id}"),
+    ("delete", "/api/v1/batches/{batch_id}"),
+    ("get", "/api/v1/batches/{batch_id}/report.json"),
+    ("get", "/api/v1/batches/{batch_id}/report.csv"),
+    ("get", "/api/v1/batches/{batch_id}/annotated.zip"),
+    ("post", "/api/v1/batches/{batch_id}/cancel"),
+    ("post", "/api/v1/draft"),
+    ("post", "/api/v1/draft/docx"),
+    ("post", "/api/v1/claims/complete"),
+    ("post", "/api/v1/claims/suggest-dependent"),
+    ("post", "/api/v1/claims/clone"),
+    ("post", "/api/v1/check/fix"),
+]
+PUBLIC = [  # how one gets credentials (tests/test_auth_local.py)
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/logout"),
+    ("post", "/api/v1/auth/totp/enrol"),
+    ("post", "/api/v1/auth/totp/confirm"),
+    ("get", "/api/v1/auth/config"),  # how the task pane signs in (tests/test_addin.py)
 ]
 
 
@@ -34,7 +63,7 @@ def test_health_is_public(api):
 def test_every_api_route_is_listed_here_and_needs_a_key(api):
     spec = api.client.get("/api/openapi.json").json()
     routes = {(method, path) for path, ops in spec["paths"].items() if path != "/health" for method in ops}
-    assert routes == {(m, p.replace("AB001", "{code}")) for m, p in PROTECTED}
+    assert routes == {(m, p.replace("AB001", "{code}")) for m, p in PROTECTED + PUBLIC}
     for method, path in PROTECTED:
         assert_error(api.client.request(method, path), 401, "unauthenticated")
 
@@ -83,7 +112,7 @@ def test_members_cannot_do_admin_things(api):
         403,
         "forbidden",
     )
-    assert_error(api.client.get("/api/v1/audit-events", headers=member.headers), 403, "forbidden")
+    assert_error(api.client.get("/api/v1/audit", headers=member.headers), 403, "forbidden")
     assert api.client.get("/api/v1/rules/settings", headers=member.headers).status_code == 200
 
 
@@ -103,7 +132,7 @@ def test_openapi_documents_every_route_its_security_and_errors(api):
     error_ref = {"$ref": "#/components/schemas/ErrorBody"}
     for method, path in PROTECTED:
         op = spec["paths"][path.replace("AB001", "{code}")][method]
-        assert op["security"] == [{"APIKeyHeader": []}], path
+        assert op["security"] == [{"APIKeyHeader": []}, {"HTTPBearer": []}], path
         for status in ("401", "500"):
             assert op["responses"][status]["content"]["application/json"]["schema"] == error_ref, (
                 path,
@@ -124,6 +153,8 @@ def test_openapi_documents_every_route_its_security_and_errors(api):
     ]
     assert check_schema == {"$ref": "#/components/schemas/CheckResponse"}
     assert "security" not in spec["paths"]["/health"]["get"]
+    for method, path in PUBLIC:
+        assert "security" not in spec["paths"][path][method], path
 
 
 def test_unexpected_errors_answer_500_without_details(sqlite_url, tmp_path, caplog):

@@ -116,8 +116,8 @@ def test_tenants_are_isolated(api):
     assert tenant_b["AB001"] is True
 
     # each admin sees only their own firm's audit trail
-    events_a = api.client.get("/api/v1/audit-events", headers=admin_a.headers).json()
-    events_b = api.client.get("/api/v1/audit-events", headers=admin_b.headers).json()
+    events_a = api.client.get("/api/v1/audit?action=check", headers=admin_a.headers).json()
+    events_b = api.client.get("/api/v1/audit?action=check", headers=admin_b.headers).json()
     me_a = api.client.get("/api/v1/me", headers=user_a.headers).json()
     me_b = api.client.get("/api/v1/me", headers=user_b.headers).json()
     assert [e["user_id"] for e in events_a] == [me_a["user_id"]]
@@ -129,12 +129,12 @@ def test_audit_events_page_backwards(api):
     admin = api.caller(role="admin")
     for _ in range(3):
         api.client.post("/api/v1/check", headers=admin.headers, json={"text": CLAIMS_TEXT, "select": ["CN"]})
-    page = api.client.get("/api/v1/audit-events?limit=2", headers=admin.headers).json()
+    page = api.client.get("/api/v1/audit?action=check&limit=2", headers=admin.headers).json()
     assert len(page) == 2 and page[0]["id"] > page[1]["id"]
     rest = api.client.get(
-        f"/api/v1/audit-events?limit=2&before={page[1]['id']}", headers=admin.headers
+        f"/api/v1/audit?action=check&limit=2&before={page[1]['id']}", headers=admin.headers
     ).json()
     assert len(rest) == 1 and rest[0]["id"] < page[1]["id"]
     assert_error(
-        api.client.get("/api/v1/audit-events?limit=0", headers=admin.headers), 422, "invalid_request"
+        api.client.get("/api/v1/audit?limit=0", headers=admin.headers), 422, "invalid_request"
     )

@@ -115,7 +115,7 @@ def test_tenant_delete_cascades_and_emails_are_unique_per_tenant(session):
 def test_check_constraints_and_utc_times(session):
     user = ensure_user(session, tenant_name=unique("Constraints"), email="b@example.com")
     session.commit()
-    assert user.role == "member"
+    assert user.role == "attorney"
     assert user.created_at.tzinfo is not None
     session.expire_all()
     again = session.get(User, user.id)

@@ -41,6 +41,19 @@ INPUT_ERROR_STATUS = {
     "unknown_jurisdiction": 422,
     "unknown_severity": 422,
     "conflicting_selectors": 422,
+    # batch uploads (backend.batch.intake)
+    "batch_too_large": 413,
+    "too_many_files": 413,
+    "too_many_entries": 413,
+    "not_a_zip": 422,
+    "corrupt_zip": 422,
+    "unsafe_path": 422,
+    "mixed_upload": 422,
+    "empty_batch": 422,
+    # claims assistant (backend.assistant)
+    "not_convertible": 422,
+    "unknown_target": 422,
+    "no_language_model": 422,
 }
 """HTTP status of each stable input/config error code (others: 400)."""
 
@@ -83,15 +96,18 @@ def error_response(
 
 _DESCRIPTIONS = {
     400: "Malformed request",
-    401: "Missing (`unauthenticated`) or invalid (`invalid_api_key`) API key",
-    403: "The caller's role may not do this (`forbidden`)",
+    401: "Missing (`unauthenticated`) or invalid credentials (`invalid_api_key`, `invalid_token`, "
+    "`token_expired`, `invalid_audience`, `invalid_issuer`, `insufficient_claims`, `mfa_required`, ...)",
+    403: "The caller's role may not do this (`forbidden`), or the token's firm or scope is not allowed",
     404: "No such resource",
+    409: "The batch is still running: its reports are not ready (`batch_not_finished`)",
     413: "Upload larger than `max_upload_bytes` (`too_large`) or a zip bomb (`zip_bomb`)",
     415: "Not a .docx (`not_a_docx`), a macro-enabled document (`macro_enabled`) or an unsupported "
     "request content type (`unsupported_media_type`)",
     422: "Invalid request (`invalid_request`), unknown rule or jurisdiction (`unknown_rule`, "
     "`unknown_jurisdiction`), or a document that cannot be checked (`encrypted`, `corrupt`, `no_claims`, "
     "`empty_text`)",
+    429: "Too many attempts (`too_many_attempts`); `Retry-After` says when to try again",
     500: "Internal error (`internal_error`); the message carries a reference for the server log",
 }
 
@@ -122,14 +138,16 @@ async def _input_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AuthError)
-    return error_response(401, exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, headers=exc.headers or None)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = HTTP_STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    # a body the framework cannot parse (Starlette/FastAPI say 400) is an invalid request like any other
+    status = 422 if exc.status_code == 400 else exc.status_code
+    code = HTTP_STATUS_CODES.get(status, f"http_{status}")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+    return error_response(status, code, message, headers=getattr(exc, "headers", None))
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

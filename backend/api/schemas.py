@@ -7,7 +7,7 @@ answers exactly what `patentpane check --format json` prints).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,19 @@ class ClaimSummary(BaseModel):
     status: str | None
 
 
+class FixEdit(BaseModel):
+    location: Location
+    text: str = Field(description="The words replaced")
+    replacement: str
+
+
+class QuickFix(BaseModel):
+    id: str = Field(description="Stable id: pass it to POST /check/fix (`fix=`)")
+    title: str
+    safe: bool = Field(description="Mechanical (meaning unchanged); an unsafe fix is applied only when chosen")
+    edits: list[FixEdit]
+
+
 class Finding(BaseModel):
     code: str
     category: str
@@ -43,6 +56,7 @@ class Finding(BaseModel):
     text: str = Field(description="The document's words the finding is about")
     location: Location
     suggestion: str | None
+    fix: QuickFix | None = Field(default=None, description="The exact edit, where a mechanical fix exists")
 
 
 class CheckResponse(BaseModel):
@@ -129,4 +143,8 @@ class AuditEvent(BaseModel):
     document_size: int | None
     outcome: str = Field(description='"ok" or the error code of a refused input')
     counts: dict[str, int] | None
+    detail: dict[str, Any] | None = Field(
+        default=None, description="Identity events: method, key prefix, roles before and after (never a secret)"
+    )
+    address: str | None = Field(default=None, description="Client address of sign-ins and their failures")
     occurred_at: datetime

@@ -8,12 +8,15 @@ oversized upload is refused with 413 `too_large` without being stored first.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.types import Message
 
 from backend.api.errors import ApiError
@@ -72,6 +75,20 @@ def _limited(request: Request, limit: int) -> Request:
     return Request(request.scope, receive=_LimitedBody(request, limit))
 
 
+@asynccontextmanager
+async def parsed_form(request: Request, *, max_files: int, max_fields: int) -> AsyncIterator[FormData]:
+    """The multipart form of `request`; a malformed one (or one with too many parts) is 422
+    `invalid_request` (Starlette would answer 400)."""
+    try:
+        form = await request.form(max_files=max_files, max_fields=max_fields)
+    except HTTPException as exc:
+        raise ApiError(422, "invalid_request", f"malformed multipart body: {exc.detail}") from None
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
 def _options(form: Any, name: str) -> tuple[str, ...]:
     return tuple(v for v in form.getlist(name) if isinstance(v, str) and v.strip())
 
@@ -94,7 +111,7 @@ async def read_document_request(
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         limited = _limited(request, max_bytes + FORM_OVERHEAD_BYTES)
-        async with limited.form(max_files=1, max_fields=20) as form:
+        async with parsed_form(limited, max_files=1, max_fields=20) as form:
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise ApiError(422, "invalid_request", "multipart field 'file' (a .docx) is required")

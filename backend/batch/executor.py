@@ -104,6 +104,17 @@ def warm_worker() -> None:
         log.error("worker warm-up failed: %s", type(exc).__name__)
 
 
+def warm_worker_niced(niceness: int) -> None:
+    """`warm_worker` at a lower CPU priority (`os.nice`): the server's own pools use it (through
+    `functools.partial`) so that the web server always gets the CPU before its checks, and the
+    interactive checks before batches."""
+    try:
+        os.nice(niceness)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        pass
+    warm_worker()
+
+
 def _check_in(directory: str, expected: int, timeout: float) -> int:
     """Warm-up task: mark this worker present, then hold it until `expected` workers are: a worker
     busy here cannot take a second check-in, so each of them runs exactly one."""

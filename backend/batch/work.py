@@ -48,6 +48,8 @@ class CheckOptions:
     jurisdiction: str = "us"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    """Severity overrides (selector, level): a firm's rule settings (the batch service sets them)."""
 
     @classmethod
     def build(cls, *, jurisdiction: str = "us", select: Iterable[str] = (),
@@ -64,11 +66,26 @@ class CheckOptions:
             raise InputError(exc.code, str(exc)) from None
         return cls(jurisdiction=config.jurisdiction, select=config.select, ignore=config.ignore)
 
+    @classmethod
+    def of_config(cls, config: CheckConfig) -> CheckOptions:
+        """The options of a resolved configuration (e.g. a tenant's settings narrowed by a request)."""
+        return cls(
+            jurisdiction=config.jurisdiction,
+            select=config.select,
+            ignore=config.ignore,
+            severity=tuple(sorted((s, str(level)) for s, level in config.severity.items())),
+        )
+
     def config(self) -> CheckConfig:
-        return CheckConfig.build(jurisdiction=self.jurisdiction, select=self.select, ignore=self.ignore)
+        return CheckConfig.build(jurisdiction=self.jurisdiction, select=self.select, ignore=self.ignore,
+                                 severity=dict(self.severity))
 
     def to_json(self) -> dict[str, Any]:
-        return {"jurisdiction": self.jurisdiction, "select": list(self.select), "ignore": list(self.ignore)}
+        out: dict[str, Any] = {"jurisdiction": self.jurisdiction, "select": list(self.select),
+                               "ignore": list(self.ignore)}
+        if self.severity:
+            out["severity"] = dict(self.severity)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CheckOptions:
@@ -76,6 +93,7 @@ class CheckOptions:
             jurisdiction=data.get("jurisdiction", "us"),
             select=tuple(data.get("select", ())),
             ignore=tuple(data.get("ignore", ())),
+            severity=tuple(sorted(data.get("severity", {}).items())),
         )
 
 

@@ -35,7 +35,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("admin", "member")
+ROLES = ("admin", "attorney", "viewer")
+"""admin (users, settings, keys) > attorney (check, draft, batch) > viewer (read only)."""
 BATCH_STATUSES = ("queued", "running", "done", "failed", "canceled")
 BATCH_FILE_STATES = ("queued", "running", "done", "failed", "canceled")
 JURISDICTION_LENGTH = 8
@@ -84,6 +85,8 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     default_jurisdiction: Mapped[str] = mapped_column(String(JURISDICTION_LENGTH), default="us")
     """The rule profile checks use when a request names none."""
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """The Microsoft Entra ID tenant id (`tid`) of a firm that signs in with Entra ID."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="tenant", cascade="all, delete-orphan")
@@ -105,24 +108,40 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320))
     """Stored in lower case."""
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(16), default="member")
+    role: Mapped[str] = mapped_column(String(16), default="attorney")
     external_issuer: Mapped[str | None] = mapped_column(String(200))
     """Identity provider of a signed-in user (e.g. an Entra ID tenant's issuer); None for key-only users."""
     external_subject: Mapped[str | None] = mapped_column(String(200))
     """The provider's stable id of the user (e.g. the Entra object id)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """argon2id hash of a local account's password; None: no local sign-in."""
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    """The TOTP secret, encrypted with the server's key (data dir); pending until `totp_confirmed_at`."""
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column()
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The 30-second step of the last accepted TOTP code: a code is never accepted twice."""
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    disabled_at: Mapped[datetime | None] = mapped_column()
+    last_sign_in_at: Mapped[datetime | None] = mapped_column()
 
     tenant: Mapped[Tenant] = relationship(back_populates="users")
 
 
 class ApiKey(Base):
-    """An API key `pp_<prefix>_<secret>`: only the SHA-256 of the secret is stored."""
+    """An API key `pp_<prefix>_<secret>`: only the SHA-256 of the secret is stored. A key has a
+    role; a person's key (`user_id`) never acts above that person's current role, a service key
+    (no `user_id`) acts for the tenant."""
 
     __tablename__ = "api_keys"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="attorney")
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200), default="")
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     secret_sha256: Mapped[str] = mapped_column(String(64))
@@ -130,8 +149,46 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     tenant: Mapped[Tenant] = relationship()
+
+
+class AuthSession(Base):
+    """A local sign-in: its refresh tokens rotate within it; revoking it ends them all (and the
+    access tokens that carry its id as `sid`)."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class RefreshToken(Base):
+    """One refresh token of a session (only its SHA-256 is stored); used once, then replaced."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    session_id: Mapped[str] = mapped_column(ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class RecoveryCode(Base):
+    """A one-time TOTP recovery code of a local account (SHA-256 only; shown once at enrolment)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_sha256: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column()
 
 
 class RuleSetting(Base):
@@ -165,6 +222,7 @@ class Batch(Base):
         CheckConstraint(_in("status", BATCH_STATUSES), name="status"),
         Index(None, "tenant_id", "created_at"),
         Index(None, "status"),
+        Index(None, "expires_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -179,6 +237,10 @@ class Batch(Base):
     expires_at: Mapped[datetime | None] = mapped_column()
     """When the reports may be deleted (retention)."""
     error_code: Mapped[str | None] = mapped_column(String(64))
+    storage_dir: Mapped[str | None] = mapped_column(String(500))
+    """The batch's folder on disk (`uploads/` until it finishes, `annotated/` until it expires)."""
+    skipped: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    """Upload entries that were not documents: [{"name", "reason"}] (see backend.batch.intake)."""
 
     files: Mapped[list[BatchFile]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="BatchFile.position"
@@ -196,6 +258,7 @@ class BatchFile(Base):
         UniqueConstraint("batch_id", "position"),
         CheckConstraint(_in("state", BATCH_FILE_STATES), name="state"),
         Index(None, "batch_id", "state"),
+        Index(None, "state", "position"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -217,6 +280,9 @@ class BatchFile(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column()
     """The file's `CheckResult.to_json()`."""
     error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(String(500))
+    categories: Mapped[dict[str, Any] | None] = mapped_column()
+    """Findings by category and severity: {"antecedent_basis": {"error": 2, ...}} (with findings only)."""
 
     batch: Mapped[Batch] = relationship(back_populates="files")
 
@@ -238,4 +304,8 @@ class AuditEvent(Base):
     """"ok", or the stable error code of a refused input."""
     counts: Mapped[dict[str, Any] | None] = mapped_column()
     """Result summary: claims and findings by severity (numbers only)."""
+    detail: Mapped[dict[str, Any] | None] = mapped_column()
+    """Identity events: method, key prefix, roles before/after, target user; never a secret."""
+    address: Mapped[str | None] = mapped_column(String(64))
+    """The client's address (sign-ins and their failures)."""
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -96,4 +96,7 @@ def check(
                 )
             )
     findings.sort(key=lambda f: (f.location.paragraph, f.location.start, f.code))
+    from backend.nlp.suggestions.fixes import attach_fixes
+
+    findings = attach_fixes(findings, ctx)
     return CheckResult(document=document, sections=sections, claims=claims, findings=findings)

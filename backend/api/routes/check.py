@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from backend.api.deps import AppSettings, CurrentUser, DbSession
+from backend.api.deps import AppSettings, AttorneyUser, DbSession
 from backend.api.errors import error_responses
 from backend.api.schemas import CheckResponse
 from backend.api.uploads import DOCX_MEDIA_TYPE, read_document_request, request_body_openapi
@@ -21,10 +21,10 @@ router = APIRouter(tags=["check"])
     "/check",
     response_model=CheckResponse,
     summary="Check an application (.docx upload or text)",
-    responses=error_responses(401, 413, 415, 422),
+    responses=error_responses(401, 403, 413, 415, 422),
     openapi_extra=request_body_openapi(),
 )
-async def check(request: Request, principal: CurrentUser, session: DbSession, settings: AppSettings) -> Any:
+async def check(request: Request, principal: AttorneyUser, session: DbSession, settings: AppSettings) -> Any:
     """The findings, exactly as `patentpane check --format json` prints them. The tenant's rule
     settings apply; `select`/`ignore` narrow them for this request."""
     document = await read_document_request(request, max_bytes=settings.max_upload_bytes)
@@ -55,12 +55,12 @@ def attachment(filename: str) -> str:
             "description": "The annotated copy (the upload itself is never modified)",
             "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
         },
-        **error_responses(401, 413, 415, 422),
+        **error_responses(401, 403, 413, 415, 422),
     },
     openapi_extra=request_body_openapi(allow_text=False),
 )
 async def annotate(
-    request: Request, principal: CurrentUser, session: DbSession, settings: AppSettings
+    request: Request, principal: AttorneyUser, session: DbSession, settings: AppSettings
 ) -> Response:
     document = await read_document_request(request, max_bytes=settings.max_upload_bytes, allow_text=False)
     checked = await run_in_threadpool(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from backend.api.deps import AppSettings, CurrentUser, DbSession
+from backend.api.deps import AppSettings, AttorneyUser, DbSession
 from backend.api.errors import error_responses
 from backend.api.schemas import ClaimTree
 from backend.api.uploads import read_document_request, request_body_openapi
@@ -20,11 +20,11 @@ router = APIRouter(tags=["claims"])
     "/claims/parse",
     response_model=ClaimTree,
     summary="Parse claims: numbers, dependencies, category, preamble, elements, introduced terms",
-    responses=error_responses(401, 413, 415, 422),
+    responses=error_responses(401, 403, 413, 415, 422),
     openapi_extra=request_body_openapi(options=False),
 )
 async def parse_claims(
-    request: Request, principal: CurrentUser, session: DbSession, settings: AppSettings
+    request: Request, principal: AttorneyUser, session: DbSession, settings: AppSettings
 ) -> Any:
     document = await read_document_request(request, max_bytes=settings.max_upload_bytes, options=False)
     return await run_in_threadpool(

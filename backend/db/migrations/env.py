@@ -13,15 +13,28 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration copies a table and drops the old one: with foreign keys on, that DROP
+        # would delete (cascade) every row pointing at the table. Off for the migration (outside
+        # any transaction, where SQLite honours the pragma), checked and back on afterwards.
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things: later migrations copy-and-move tables instead
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"the migration left {len(broken)} rows with dangling foreign keys")
 
 
 def run_migrations_online() -> None:

@@ -50,6 +50,38 @@ class Authority:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the document's words at `location` (`original`) by `replacement`."""
+
+    location: Location
+    original: str
+    replacement: str
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "location": {"paragraph": loc.paragraph, "start": loc.start, "end": loc.end},
+            "text": self.original,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """The exact edits that resolve a finding (`backend/nlp/suggestions/fixes.py` attaches them).
+    `safe`: mechanical, the claims mean the same afterwards; an unsafe fix is offered, never applied
+    unless chosen."""
+
+    id: str
+    title: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "safe": self.safe, "edits": [e.to_json() for e in self.edits]}
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule function yields: one problem at one place."""
 
@@ -71,6 +103,7 @@ class Finding:
     """The paragraph text at `location`."""
     claim: int | None = None
     suggestion: str | None = None
+    fix: Fix | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +119,7 @@ class Finding:
                 "end": self.location.end,
             },
             "suggestion": self.suggestion,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
 

@@ -1,0 +1,8 @@
+"""The claims assistant (pure: text in, suggestions out; no file or network I/O).
+
+- `CompletionEngine`, `Completion`, `complete`                  (complete.py: autocompletion sources)
+- `PhraseModel`, `PhraseModelBuilder`                          (phrases.py: the n-gram phrase model)
+- `suggest_dependent_claims`, `DependentSuggestion`            (dependent.py)
+- `clone_claims`, `ClonedClaim`, `CloneError`                  (clone.py)
+- `attach_fixes`, `style_fixes`                                (fixes.py: quick fixes of findings)
+"""

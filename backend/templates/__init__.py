@@ -1,0 +1,1 @@
+"""Package data: the default drafting templates (`drafting/*.j2`, Jinja2)."""
