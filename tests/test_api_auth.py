@@ -30,6 +30,7 @@ PROTECTED = [
     ("post", "/api/v1/users"),
     ("patch", "/api/v1/users/{user_id}"),
     ("post", "/api/v1/graph/documents"),
+    ("post", "/api/v1/graph/batches"),
     ("post", "/api/v1/batches"),
     ("get", "/api/v1/batches"),
     ("get", "/api/v1/batches/{batch_id}"),

@@ -20,6 +20,8 @@ from backend.db.engine import Database
 from backend.graph import DriveItemRef, GraphError, fetch_graph_documents
 from backend.settings import Settings
 from tests.apiharness import assert_error, make_settings
+from tests.docxgen import render_docx
+from tests.helpers import sample_corpus
 from tests.identityharness import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -38,6 +40,7 @@ from tests.identityharness import (
 )
 
 DOC_A, DOC_B, DOC_C = b"PK\x03\x04 first docx", b"PK\x03\x04 second docx", b"PK\x03\x04 third docx"
+REAL_DOCX = render_docx(next(iter(sample_corpus())), "uspto-typed")
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +52,7 @@ def graph(entra):
             "item-b": DriveEntry("Application B.docx", DOC_B),
             "item-c": DriveEntry("notes.txt", b"plain text"),
             "item-d": DriveEntry("Application C.docx", DOC_C),
+            "item-real": DriveEntry("Real application.docx", REAL_DOCX),
             "sub": DriveEntry("Sub", children=[]),
             "folder": DriveEntry("Docket", children=["item-a", "item-c", "sub", "item-b", "item-d"]),
         },
@@ -180,3 +184,30 @@ def test_fetch_graph_documents_is_a_service_function_with_limits(entra, graph):
         fetch_graph_documents(**{**common, "broker": bad}, items=[DriveItemRef("item-a")], max_bytes=1000)
     assert getattr(refused.value, "code", "") == "graph_token_refused" and CLIENT_SECRET not in str(refused.value)
     assert not isinstance(refused.value, ClaimsChallenge)
+
+
+def test_a_graph_selection_runs_as_a_batch(client, entra):
+    """Documents named by drive item run as a batch, exactly like an upload: the real application
+    is checked, the fake one is reported as not a .docx, and the report names both."""
+    import time
+
+    token = attorney_token(entra, oid=str(uuid.uuid4()))
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"items": [{"item_id": "item-real"}, {"item_id": "item-a"}], "jurisdiction": "us"}
+    response = client.post("/api/v1/graph/batches", headers=headers, json=body)
+    assert response.status_code == 202, response.text
+    batch_id = response.json()["id"]
+    assert response.json()["files"] == 2
+    deadline = time.monotonic() + 120
+    while True:
+        state = client.get(f"/api/v1/batches/{batch_id}", headers=headers).json()
+        if state["status"] in ("done", "failed", "canceled") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert state["status"] == "done", state
+    report = client.get(f"/api/v1/batches/{batch_id}/report.json", headers=headers).json()
+    files = {f["name"]: f for f in report["files"]}
+    assert files["Real application.docx"]["state"] == "done"
+    assert files["Real application.docx"]["sha256"] == sha256(REAL_DOCX)
+    assert files["Application A.docx"]["state"] == "failed"
+    assert_error(client.post("/api/v1/graph/batches", headers=headers, json={"jurisdiction": "us"}), 422, "invalid_request")

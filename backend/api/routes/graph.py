@@ -1,19 +1,22 @@
-"""POST /graph/documents: which OneDrive/SharePoint documents a batch would take (names, sizes,
-SHA-256; never their text), fetched through Microsoft Graph on behalf of the signed-in Entra user."""
+"""OneDrive/SharePoint documents through Microsoft Graph, on behalf of the signed-in Entra user:
+POST /graph/documents says which documents a selection names (names, sizes, SHA-256; never their
+text); POST /graph/batches queues them as a batch, like an upload to POST /batches."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from backend.api.deps import AppIdentity, AppSettings, AttorneyUser, UserAssertion
+from backend.api.batch_schemas import BatchCreated
+from backend.api.deps import AppIdentity, AppSettings, AttorneyUser, DbSession, UserAssertion
 from backend.api.errors import ApiError, error_responses
 from backend.auth.tokens import ca_verify
-from backend.graph import DriveItemRef, GraphError, fetch_graph_documents
+from backend.batches import BatchUpload, create_batch
+from backend.graph import DriveItemRef, GraphDocument, GraphError, fetch_graph_documents
 
 router = APIRouter(prefix="/graph", tags=["graph"])
 
@@ -38,20 +41,19 @@ class GraphDocumentInfo(BaseModel):
     sha256: str
 
 
-@router.post("/documents", response_model=list[GraphDocumentInfo], responses=error_responses(400, 401, 403, 404, 413))
-async def graph_documents(
-    body: GraphSelection,
-    principal: AttorneyUser,
-    assertion: UserAssertion,
-    identity: AppIdentity,
-    settings: AppSettings,
-) -> Any:
-    """Download the selected drive items as the caller (on-behalf-of). A claims challenge from
-    Entra ID or Graph answers 401 `insufficient_claims` with the claims in `WWW-Authenticate`."""
+class GraphBatchRequest(GraphSelection):
+    jurisdiction: str | None = Field(default=None, max_length=8, description="`us` or `ep`; default: the tenant's")
+    select: list[str] = Field(default_factory=list, max_length=200, description="Rules to run")
+    ignore: list[str] = Field(default_factory=list, max_length=200, description="Rules to skip")
+
+
+async def _download(
+    body: GraphSelection, *, principal: Any, assertion: str, identity: Any, settings: Any
+) -> list[GraphDocument]:
     if not body.items and body.folder is None:
         raise ApiError(422, "invalid_request", "name drive items or a folder")
     try:
-        documents = await run_in_threadpool(
+        return await run_in_threadpool(
             fetch_graph_documents,
             broker=identity.obo,
             principal=principal,
@@ -64,6 +66,53 @@ async def graph_documents(
         )
     except GraphError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from None
+
+
+@router.post(
+    "/batches",
+    status_code=202,
+    response_model=BatchCreated,
+    summary="Queue a batch of OneDrive/SharePoint documents (drive items or a folder's .docx files)",
+    responses=error_responses(400, 401, 403, 404, 413, 422),
+)
+async def graph_batch(
+    body: GraphBatchRequest,
+    request: Request,
+    response: Response,
+    principal: AttorneyUser,
+    assertion: UserAssertion,
+    identity: AppIdentity,
+    session: DbSession,
+    settings: AppSettings,
+) -> Any:
+    """Downloads the selection as the caller (on-behalf-of) and queues it exactly as an upload to
+    `POST /batches` (same limits, options and reports; poll `GET /batches/{id}`)."""
+    documents = await _download(body, principal=principal, assertion=assertion, identity=identity, settings=settings)
+    upload = BatchUpload(
+        files=[(d.name, d.data) for d in documents],
+        jurisdiction=body.jurisdiction,
+        select=tuple(body.select),
+        ignore=tuple(body.ignore),
+    )
+    batch = await run_in_threadpool(create_batch, session, principal=principal, upload=upload, settings=settings)
+    dispatcher = getattr(request.app.state, "batch_dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.wake()
+    response.headers["Location"] = f"/api/v1/batches/{batch.id}"
+    return {"id": batch.id, "status": batch.status, "files": len(batch.files), "skipped": len(batch.skipped or [])}
+
+
+@router.post("/documents", response_model=list[GraphDocumentInfo], responses=error_responses(400, 401, 403, 404, 413))
+async def graph_documents(
+    body: GraphSelection,
+    principal: AttorneyUser,
+    assertion: UserAssertion,
+    identity: AppIdentity,
+    settings: AppSettings,
+) -> Any:
+    """Download the selected drive items as the caller (on-behalf-of). A claims challenge from
+    Entra ID or Graph answers 401 `insufficient_claims` with the claims in `WWW-Authenticate`."""
+    documents = await _download(body, principal=principal, assertion=assertion, identity=identity, settings=settings)
     return [
         {
             "name": d.name,
