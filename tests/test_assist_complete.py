@@ -193,6 +193,10 @@ def test_complete_api(assist_api):
     text = CLAIMS + "6. The device of claim 4, wherein the hou"
     body = api.client.post(COMPLETE, headers=caller.headers, json={"claims": text, "cursor": len(text)}).json()
     assert body["prefix"] == "hou" and body["completions"][0]["text"] == "sing"
+    # the language model only when the server enables it (PATENTPANE_ASSIST_NEURAL): off here
+    body = api.client.post(COMPLETE, headers=caller.headers,
+                           json={"claims": text, "cursor": len(text), "neural": True}).json()
+    assert body["completions"] and all(c["source"] != "neural" for c in body["completions"])
 
 
 def test_complete_api_refuses(assist_api):

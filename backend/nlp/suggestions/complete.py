@@ -57,7 +57,7 @@ LanguageModel = Callable[[str, float], tuple[str, float]]
 first token)."""
 
 SOURCES = ("structure", "terms", "phrase", "neural")
-NEURAL_WEIGHT = 0.9
+NEURAL_WEIGHT = 0.6
 _REF_DETS = frozenset({"the", "said"})
 _INTRO_ARTICLES = frozenset({"a", "an"})
 _NP_END = frozenset(
