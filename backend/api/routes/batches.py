@@ -109,11 +109,19 @@ async def create(
     Refused uploads: `too_many_files`, `too_many_entries`, `batch_too_large`, `zip_bomb`, `not_a_zip`,
     `corrupt_zip`, `encrypted`, `unsafe_path`, `mixed_upload`, `empty_batch`."""
     upload = await read_batch_request(request, settings=settings)
+    return await queue_batch(request, response, principal=principal, session=session, upload=upload, settings=settings)
+
+
+async def queue_batch(
+    request: Request, response: Response, *, principal: Any, session: Any, upload: BatchUpload, settings: Settings
+) -> dict[str, Any]:
+    """Store the batch, wake the dispatcher, and answer 202's body with its `Location` (uploads
+    and OneDrive/SharePoint selections alike)."""
     batch = await run_in_threadpool(create_batch, session, principal=principal, upload=upload, settings=settings)
     dispatcher = getattr(request.app.state, "batch_dispatcher", None)
     if dispatcher is not None:
         dispatcher.wake()
-    response.headers["Location"] = f"{request.url.path.rstrip('/')}/{batch.id}"
+    response.headers["Location"] = f"/api/v1/batches/{batch.id}"
     return {"id": batch.id, "status": batch.status, "files": len(batch.files), "skipped": len(batch.skipped or [])}
 
 

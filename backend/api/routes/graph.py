@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.batch_schemas import BatchCreated
 from backend.api.deps import AppIdentity, AppSettings, AttorneyUser, DbSession, UserAssertion
 from backend.api.errors import ApiError, error_responses
+from backend.api.routes.batches import queue_batch
 from backend.auth.tokens import ca_verify
-from backend.batches import BatchUpload, create_batch
+from backend.batches import BatchUpload
 from backend.graph import DriveItemRef, GraphDocument, GraphError, fetch_graph_documents
 
 router = APIRouter(prefix="/graph", tags=["graph"])
@@ -94,12 +95,7 @@ async def graph_batch(
         select=tuple(body.select),
         ignore=tuple(body.ignore),
     )
-    batch = await run_in_threadpool(create_batch, session, principal=principal, upload=upload, settings=settings)
-    dispatcher = getattr(request.app.state, "batch_dispatcher", None)
-    if dispatcher is not None:
-        dispatcher.wake()
-    response.headers["Location"] = f"/api/v1/batches/{batch.id}"
-    return {"id": batch.id, "status": batch.status, "files": len(batch.files), "skipped": len(batch.skipped or [])}
+    return await queue_batch(request, response, principal=principal, session=session, upload=upload, settings=settings)
 
 
 @router.post("/documents", response_model=list[GraphDocumentInfo], responses=error_responses(400, 401, 403, 404, 413))
