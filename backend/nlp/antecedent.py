@@ -1039,12 +1039,16 @@ def _introduced_any(readings: Sequence[Sequence[Any]], texts: Sequence[str]) -> 
 def _used_as_noun(word: str, texts: Sequence[str]) -> bool:
     """Whether `word` ("swivels") or its singular follows an article or a number in `texts`
     ("a swivel", "two swivels")."""
-    sing = re.escape(singular(word))
-    pattern = re.compile(
-        rf"\b(?:an?|each|one|two|three|plurality\s+of|pair\s+of)\s+(?:[\w-]+\s+){{0,3}}{sing}(?:e?s)?\b",
+    pattern = _noun_use_pattern(singular(word))
+    return any(pattern.search(t) for t in texts)
+
+
+@lru_cache(maxsize=4096)
+def _noun_use_pattern(sing: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?:an?|each|one|two|three|plurality\s+of|pair\s+of)\s+(?:[\w-]+\s+){{0,3}}{re.escape(sing)}(?:e?s)?\b",
         re.IGNORECASE,
     )
-    return any(pattern.search(t) for t in texts)
 
 
 def _chain_texts(claims: ClaimSet, num: int) -> list[str]:
