@@ -29,6 +29,7 @@ PROTECTED = [
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
     ("patch", "/api/v1/users/{user_id}"),
+    ("post", "/api/v1/users/{user_id}/reset-password"),
     ("post", "/api/v1/graph/documents"),
     ("post", "/api/v1/graph/batches"),
     ("post", "/api/v1/batches"),

@@ -69,9 +69,9 @@ def fresh_code(database, user_id: str, secret: str) -> str:
     return pyotp.TOTP(secret).now()
 
 
-def enrol(client, database, email, tenant):
+def enrol(client, database, email, tenant, *, password=PASSWORD):
     """Enrolment over HTTP: URI and QR code, then the first code -> recovery codes and tokens."""
-    creds = {"email": email, "password": PASSWORD, "tenant": tenant}
+    creds = {"email": email, "password": password, "tenant": tenant}
     started = client.post("/api/v1/auth/totp/enrol", json=creds)
     assert started.status_code == 200, started.text
     body = started.json()
@@ -254,6 +254,64 @@ def test_disabled_users_and_reset_mfa(local):
         reset_mfa(session, user=user)
     assert_error(login(client, email, fresh_code(database, user_id, secret)), 403, "mfa_enrolment_required")
     enrol(client, database, email, tenant)  # enrols again
+
+
+def test_an_admin_resets_a_password_and_second_factor(local, caplog):
+    from backend.auth.apikeys import create_api_key
+
+    client, database, settings = local
+    admin_email, tenant, admin_id = new_account(database, role="admin")
+    admin = bearer(enrol(client, database, admin_email, tenant)[1]["access_token"])
+    email, _tenant, user_id = new_account(database, tenant=tenant)
+    secret, tokens = enrol(client, database, email, tenant)
+    for _ in range(settings.login_max_failures):
+        assert_error(login(client, email, "000000", password="not the password"), 401, "invalid_credentials")
+    assert_error(login(client, email, fresh_code(database, user_id, secret)), 429, "too_many_attempts")
+    url = f"/api/v1/users/{user_id}/reset-password"
+
+    # not an admin (the user's own session still works: a lockout ends no session) -> 403
+    assert_error(client.post(url, headers=bearer(tokens["access_token"])), 403, "forbidden")
+    # another firm's admin cannot reach the user, nor can anyone reach a made-up id -> 404
+    other_email, other_tenant, _other_id = new_account(database, role="admin")
+    other_admin = bearer(enrol(client, database, other_email, other_tenant)[1]["access_token"])
+    assert_error(client.post(url, headers=other_admin), 404, "not_found")
+    assert_error(client.post(f"/api/v1/users/{uuid.uuid4()}/reset-password", headers=admin), 404, "not_found")
+    # a user without a local account (API keys only) has no password to reset -> 409
+    with database.session() as session:
+        keyed = create_api_key(session, tenant_name=tenant, email=f"{uuid.uuid4().hex[:8]}@firm.example", role="viewer")
+        keyed_user = keyed.key.user_id
+    assert keyed_user is not None
+    assert_error(client.post(f"/api/v1/users/{keyed_user}/reset-password", headers=admin), 409, "not_local_account")
+
+    with caplog.at_level(logging.DEBUG):
+        reset = client.post(url, headers=admin)
+    assert reset.status_code == 200, reset.text
+    body = reset.json()
+    password = body.pop("password")
+    assert len(password) >= 12 and password != PASSWORD
+    assert body["id"] == user_id and body["sign_in"] == "local" and body["mfa_enrolled"] is False
+
+    # every session ended: the old refresh and access tokens no longer work
+    assert_error(client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}), 401, "invalid_refresh_token")
+    assert_error(client.get("/api/v1/me", headers=bearer(tokens["access_token"])), 401, "invalid_token")
+    # the old password is gone; the new one works at once (lockout lifted) but needs a new enrolment
+    assert_error(login(client, email, fresh_code(database, user_id, secret)), 401, "invalid_credentials")
+    assert_error(login(client, email, fresh_code(database, user_id, secret), password=password), 403, "mfa_enrolment_required")
+    new_secret, enrolled = enrol(client, database, email, tenant, password=password)
+    assert new_secret != secret
+    assert client.get("/api/v1/me", headers=bearer(enrolled["access_token"])).json()["user_id"] == user_id
+    assert login(client, email, fresh_code(database, user_id, new_secret), password=password).status_code == 200
+
+    # audited (by whom, what), the password neither in the trail nor in the log
+    events = client.get("/api/v1/audit?action=user.password_reset", headers=admin).json()
+    assert [e["user_id"] for e in events] == [user_id]
+    (event,) = events
+    assert event["outcome"] == "ok" and event["detail"] == {"mfa_reset": True, "unlocked": True, "by": admin_id}
+    assert client.get("/api/v1/audit?action=user.password_reset", headers=other_admin).json() == []
+    with database.session() as session:
+        trail = repr([(e.detail, e.outcome) for e in session.scalars(select(AuditEvent).where(AuditEvent.user_id == user_id))])
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert password not in trail and password not in logged and password not in repr(events)
 
 
 def test_same_email_in_two_firms_needs_the_firm(local):

@@ -109,6 +109,91 @@ def test_cli_draft_text_json_and_docx(tmp_path, capsys):
     assert "error [output_is_input]" in capsys.readouterr().err
 
 
+def broken_templates(directory, kind: str) -> tuple[str, int]:
+    """A firm's template directory whose phrases.j2 does not compile (`syntax`) or fails while
+    rendering the title (`render`: a lookup whose error would quote the claims' subject);
+    (the file name, the broken line)."""
+    from backend.drafting import DEFAULT_TEMPLATES_DIR
+
+    phrases = (DEFAULT_TEMPLATES_DIR / "phrases.j2").read_text(encoding="utf-8")
+    good = "{{ subject | title_case }}"
+    broken = {"syntax": "{{ subject | title_case }", "render": "{{ {}[subject] }}"}[kind]
+    assert good in phrases
+    line = phrases[: phrases.index(good)].count("\n") + 1
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "phrases.j2").write_text(phrases.replace(good, broken, 1), encoding="utf-8")
+    return "phrases.j2", line
+
+
+@pytest.mark.parametrize("kind", ["syntax", "render"])
+def test_a_broken_firm_template_is_a_422_naming_file_and_line(api, tmp_path, kind):
+    from sqlalchemy import select
+
+    from backend.api.deps import get_app_settings
+    from backend.db.models import AuditEvent, Tenant
+
+    name, line = broken_templates(tmp_path / "templates", kind)
+    settings = api.settings.model_copy(update={"draft_templates_dir": tmp_path / "templates"})
+    app = api.client.app
+    app.dependency_overrides[get_app_settings] = lambda: settings
+    caller = api.caller()
+    try:
+        responses = [
+            api.client.post(DRAFT, headers=caller.headers, json={"text": CLAIMS_TEXT}),
+            api.client.post(DRAFT_DOCX, headers=caller.headers, json={"text": CLAIMS_TEXT}),
+        ]
+    finally:
+        app.dependency_overrides.pop(get_app_settings, None)
+    for response in responses:
+        assert_error(response, 422, "template_error")
+        message = response.json()["error"]["message"]
+        assert f"{name}, line {line}" in message
+        assert "widget" not in message.lower() and "housing" not in message.lower()  # no document text
+    with api.database.session() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .join(Tenant, Tenant.id == AuditEvent.tenant_id)
+            .where(Tenant.name == caller.tenant, AuditEvent.action.in_(("draft", "draft.docx")))
+        )
+        outcomes = {(e.action, e.outcome) for e in events}
+    assert outcomes == {("draft", "template_error"), ("draft.docx", "template_error")}
+    # the same server with its own templates drafts as before
+    assert api.client.post(DRAFT, headers=caller.headers, json={"text": CLAIMS_TEXT}).status_code == 200
+
+
+@pytest.fixture
+def templates_env(monkeypatch):
+    """Set PATENTPANE_DRAFT_TEMPLATES_DIR for the CLI (its settings are cached per process)."""
+    from backend.settings import get_settings
+
+    def use(directory) -> None:
+        monkeypatch.setenv("PATENTPANE_DRAFT_TEMPLATES_DIR", str(directory))
+        get_settings.cache_clear()
+
+    yield use
+    monkeypatch.delenv("PATENTPANE_DRAFT_TEMPLATES_DIR", raising=False)
+    get_settings.cache_clear()
+
+
+def test_cli_draft_with_a_broken_template_fails_in_one_line(tmp_path, capsys, templates_env):
+    from backend.cli import main
+
+    claims = tmp_path / "claims.txt"
+    claims.write_text(CLAIMS_TEXT, encoding="utf-8")
+    name, line = broken_templates(tmp_path / "templates", "syntax")
+    templates_env(tmp_path / "templates")
+    assert main(["draft", str(claims)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (message,) = captured.err.splitlines()
+    assert message.startswith("patentpane: error [template_error]: ") and f"{name}, line {line}" in message
+    assert "Traceback" not in captured.err and "widget" not in message.lower()
+    templates_env(tmp_path / "missing")
+    assert main(["draft", str(claims)]) == 2
+    (message,) = capsys.readouterr().err.splitlines()
+    assert message.startswith("patentpane: error [template_error]: ") and "not found" in message
+
+
 CLAIMS = parse_claims_text(CLAIMS_TEXT)
 ORIGINAL = "The widget 100 also includes a lever 104 attached to the housing 102."
 

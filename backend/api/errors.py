@@ -54,6 +54,8 @@ INPUT_ERROR_STATUS = {
     "not_convertible": 422,
     "unknown_target": 422,
     "no_language_model": 422,
+    # drafting (backend.drafting): the firm's template does not compile or fails to render
+    "template_error": 422,
 }
 """HTTP status of each stable input/config error code (others: 400)."""
 
@@ -106,7 +108,7 @@ _DESCRIPTIONS = {
     "request content type (`unsupported_media_type`)",
     422: "Invalid request (`invalid_request`), unknown rule or jurisdiction (`unknown_rule`, "
     "`unknown_jurisdiction`), or a document that cannot be checked (`encrypted`, `corrupt`, `no_claims`, "
-    "`empty_text`)",
+    "`empty_text`), or a drafting template that does not compile or render (`template_error`)",
     429: "Too many attempts (`too_many_attempts`); `Retry-After` says when to try again",
     500: "Internal error (`internal_error`); the message carries a reference for the server log",
 }

@@ -1,5 +1,6 @@
 """Managing users of a tenant: local accounts (created with a one-time password), roles, disabling,
-resetting the second factor. Every change is audited (`user.created`, `user.role_changed`, ...).
+resetting the second factor or the password. Every change is audited (`user.created`,
+`user.role_changed`, `user.password_reset`, ...).
 
 Used by the admin API (`/api/v1/users`), by `patentpane users ...` and on first start.
 """
@@ -144,6 +145,34 @@ def reset_mfa(session: Session, *, user: User, actor: Principal | None = None) -
     clear_second_factor(session, user=user)
     revoke_user_sessions(session, user=user, reason="mfa_reset")
     record_audit_event(session, tenant_id=user.tenant_id, user_id=user.id, action="user.mfa_reset", detail=_actor(actor))
+
+
+def reset_password(session: Session, *, user: User, settings: Settings, actor: Principal | None = None) -> str:
+    """A new one-time password for a local account, returned once (only its argon2id hash is kept):
+    the second factor is forgotten too (the user enrols again at next sign-in with it), every
+    session ends (refresh and access tokens stop working) and a lockout is lifted. Audited as
+    `user.password_reset`, without the password. Commits."""
+    if user.password_hash is None:
+        raise AuthError(
+            "not_local_account",
+            "this user has no local account (signs in with Microsoft Entra ID or has only API keys)",
+            status=409,
+        )
+    password = generate_password()
+    user.password_hash = hash_password(password, settings=settings)
+    unlocked = user.locked_until is not None and user.locked_until > utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    clear_second_factor(session, user=user)
+    revoke_user_sessions(session, user=user, reason="password_reset")
+    record_audit_event(
+        session,
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        action="user.password_reset",
+        detail={"mfa_reset": True, "unlocked": unlocked, **_actor(actor)},
+    )
+    return password
 
 
 def ensure_first_admin(session: Session, *, settings: Settings) -> tuple[NewAccount, Path] | None:

@@ -1,4 +1,5 @@
-"""Users of the caller's firm (admin role): list, add a local account, change role, disable."""
+"""Users of the caller's firm (admin role): list, add a local account, change role, disable, reset a
+local account's password (and second factor)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from backend.auth.users import (
     create_local_account,
     list_users,
     reset_mfa,
+    reset_password,
     set_disabled,
     set_role,
     tenant_user,
@@ -104,3 +106,17 @@ def change_user(user_id: str, body: UserChange, principal: AdminUser, session: D
     if body.reset_mfa:
         reset_mfa(session, user=user, actor=principal)
     return _info(user)
+
+
+@router.post(
+    "/{user_id}/reset-password", response_model=NewUserInfo, responses=error_responses(401, 403, 404, 409)
+)
+def reset_user_password(user_id: str, principal: AdminUser, session: DbSession, identity: AppIdentity) -> Any:
+    """A new one-time password for a local account of the caller's firm (shown once, never logged):
+    the user's TOTP enrolment is forgotten (they enrol again with the new password), their sessions
+    end (refresh tokens stop working) and a lockout is lifted. Audited as `user.password_reset`.
+    404 for users of other firms; 409 `not_local_account` for Entra ID or key-only users."""
+    local = identity.require_local()
+    user = tenant_user(session, tenant_id=principal.tenant_id, user_id=user_id)
+    password = reset_password(session, user=user, settings=local.settings, actor=principal)
+    return {**_info(user), "password": password}

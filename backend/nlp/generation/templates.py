@@ -44,7 +44,60 @@ def _join(items: Any) -> str:
 
 
 class TemplateError(ValueError):
-    """A template that does not compile or lacks a macro the generator calls."""
+    """A template that does not compile, fails to render or lacks a macro the generator calls.
+
+    `message` names the template file and, where known, the line; it never quotes the values the
+    template was rendering (they are the claims' words)."""
+
+    def __init__(self, message: str, *, template: str | None = None, line: int | None = None) -> None:
+        message = " ".join(message.split())
+        super().__init__(message)
+        self.message = message
+        self.template = template
+        self.line = line
+
+
+_UNDEFINED_NAME = re.compile(r"'[A-Za-z_][A-Za-z0-9_]*' is undefined")
+
+
+def _where(template: str | None, line: int | None) -> str:
+    return f"drafting template {template or '?'}" + (f", line {line}" if line else "")
+
+
+def _syntax_error(exc: Any, name: str) -> TemplateError:
+    """A template (`name`, or one it imports) that does not compile: Jinja2's message quotes the
+    template's own source, never a document."""
+    template = exc.name or name
+    return TemplateError(f"{_where(template, exc.lineno)}: {exc.message or 'syntax error'}", template=template,
+                         line=exc.lineno)
+
+
+def _render_error(exc: BaseException, name: str, macro: str | None = None) -> TemplateError:
+    """A template that failed while rendering: the file and line of the innermost template frame,
+    and what went wrong in words that cannot quote the values (an exception's own message may:
+    `{{ terms[subject] }}` names the claim's subject)."""
+    template, line = name, None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame_template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if frame_template is not None:
+            template = frame_template.name or name
+            line = frame_template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    kind = type(exc).__name__
+    if kind == "UndefinedError":
+        text = str(exc)
+        what = text if _UNDEFINED_NAME.fullmatch(text) else "an undefined variable or attribute"
+    elif kind == "SecurityError":
+        what = "an operation the sandbox does not allow"
+    elif kind == "TemplateNotFound":
+        what = "imports a template that does not exist"
+    elif kind == "TypeError" and line is None and macro:
+        what = "the macro's parameters do not match the values the generator passes"
+    else:
+        what = f"failed to render ({kind})"
+    in_macro = f" in macro {macro!r}" if macro else ""
+    return TemplateError(f"{_where(template, line)}{in_macro}: {what}", template=template, line=line)
 
 
 @dataclass(slots=True)
@@ -71,8 +124,10 @@ class DraftTemplates:
             env.filters["join_list"] = _join
             try:
                 module = env.get_template(name).module
-            except jinja2.TemplateError as exc:
-                raise TemplateError(f"{name}: {exc}") from exc
+            except jinja2.TemplateSyntaxError as exc:
+                raise _syntax_error(exc, name) from None
+            except Exception as exc:  # noqa: BLE001  (whatever a firm's template raises at top level)
+                raise _render_error(exc, name) from None
             self._modules[name] = module
         return module
 
@@ -81,8 +136,11 @@ class DraftTemplates:
         whitespace inside a paragraph is collapsed)."""
         function = getattr(self._module(name), macro, None)
         if function is None:
-            raise TemplateError(f"{name} has no macro {macro!r}")
-        text = str(function(**values))
+            raise TemplateError(f"{_where(name, None)} has no macro {macro!r}", template=name)
+        try:
+            text = str(function(**values))
+        except Exception as exc:  # noqa: BLE001  (whatever a firm's template raises while rendering)
+            raise _render_error(exc, name, macro) from None
         paragraphs = re.split(r"\n\s*\n", text.strip())
         return [" ".join(p.split()) for p in paragraphs if p.strip()]
 
