@@ -103,3 +103,51 @@ def test_suggest_api(api):
     assert_error(api.client.post(SUGGEST, headers=caller.headers, json={"claims": "", "description": "x"}), 422,
                  "no_claims")
     assert_error(api.client.post(SUGGEST, json={"claims": CLAIMS, "description": "x"}), 401, "unauthenticated")
+
+
+# (claims, description sentence, the suggestion expected from it)
+FORMS = [
+    # a step refined by its gerund, as the description words it
+    ("1. A method comprising: detecting a change in a context of a user; and displaying content to the user.",
+     "Detecting the change in the context of the user 102 may include determining that the user has changed pose.",
+     ("The method of claim 1, wherein detecting the change in the context of the user comprises determining that the "
+     "user has changed pose.")),
+    # a list of examples becomes a Markush group
+    ("1. A composition comprising an anti-cancer agent and a carrier.",
+     ("Examples of anti-cancer agents include, but are not limited to, altretamine, bleomycin, busulphan or "
+     "capecitabine."),
+     ("The composition of claim 1, wherein the anti-cancer agent is selected from the group consisting of "
+     "altretamine, bleomycin, busulphan, and capecitabine.")),
+    # values stay, reference numerals go
+    ("1. A method comprising growing a bacterial strain on plant material.",
+     ("In other specific embodiments, the bacterial strain 12 is grown until it reaches an OD600 from about 0.3 to "
+     "about 0.5."),
+     ("The method of claim 1, wherein the bacterial strain is grown until it reaches an OD600 from about 0.3 to about "
+     "0.5.")),
+    # two elements together, from an embodiment written like a claim
+    ("1. A method comprising applying a first pulse and a second pulse to a specimen.",
+     ("(11) The method according to any one of (1) to (9), wherein the first pulse and the second pulse have a common "
+     "waveform."),
+     "The method of claim 1, wherein the first pulse and the second pulse have a common waveform."),
+    # an opening phrase that frames the embodiment goes, the subject keeps its capitals
+    ("1. A method comprising coating a PEBP family member onto a surface.",
+     "In a preferred embodiment of the invention, the PEBP family member 20 is labeled with a fluorophore.",
+     "The method of claim 1, wherein the PEBP family member is labeled with a fluorophore."),
+    # the subject's modifiers stay with it
+    ("1. A method comprising culturing a cell expressing a first protein.",
+     "In some embodiments, the cell expressing the first protein is a hybridoma.",
+     "The method of claim 1, wherein the cell expressing the first protein is a hybridoma."),
+]
+
+
+def test_description_forms_become_claims():
+    for claims, sentence, expected in FORMS:
+        texts = [s.text for s in suggest(claims, [(0, sentence)])]
+        assert expected in texts, (sentence, texts)
+
+
+def test_conditions_are_not_dropped():
+    """ "When the lid is open, the lamp is lit" does not disclose a lamp that is lit: no suggestion."""
+    out = suggest("1. A lamp assembly comprising a lid and a lamp.",
+                  [(0, "When the lid is open, the lamp is lit."), (1, "If the lid is closed, the lamp may be off.")])
+    assert out == []

@@ -91,7 +91,8 @@ def cursor_context(claims_text: str, cursor: int) -> CursorContext:
 
 
 _SUBJECT_END = re.compile(
-    r"\s*(?:,|:|;|\(|\b(?:for|of|to|that|which|in|on|at|by|with|from|comprising|including|having|"
+    # not inside a hyphenated word: "computer-usable storage medium"
+    r"\s*(?:,|:|;|\(|(?<![\w-])(?:for|of|to|that|which|in|on|at|by|with|from|comprising|including|having|"
     r"consisting|storing|configured|adapted|operable|wherein|where|when|according|as|containing|"
     r"comprises|includes|encoded|embodying|executable|performed|implemented\s+(?:by|on|in)|"
     r"used|usable|applied)\b)",
@@ -102,7 +103,9 @@ _SUBJECT_END = re.compile(
 def preamble_subject(preamble: str) -> str:
     """The subject of a preamble without its article: "A computer-implemented method for X" ->
     "computer-implemented method"; "The system of claim 1" -> "system"."""
-    text = re.sub(r"^\s*(?:an?|the|one)\s+", "", preamble.strip(), flags=re.IGNORECASE)
+    # "computer- readable": a hyphenated word broken across lines in the source
+    text = re.sub(r"(?<=[A-Za-z])-\s+(?=[a-z])", "-", " ".join(preamble.split()))
+    text = re.sub(r"^\s*(?:an?|the|one)\s+", "", text, flags=re.IGNORECASE)
     m = _SUBJECT_END.search(text)
     subject = text[: m.start()] if m else text
     words = subject.split()[:6]

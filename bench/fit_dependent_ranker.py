@@ -1,0 +1,98 @@
+"""Fit the ranking of suggested dependent claims (RANKING_WEIGHTS and DIVERSITY_PENALTY in
+backend/nlp/suggestions/dependent.py) on corpus documents that bench/assist_dependent.py does not
+measure: every candidate the description gives for each independent claim is labelled by whether
+it matches one of that claim's real dependent claims (same element, token F1 >= 0.5), a logistic
+regression learns the weights of the candidate's features, and the element-diversity penalty is
+chosen by recall@10 on the same documents. Prints the weights to paste into dependent.py.
+
+    .venv/bin/python bench/fit_dependent_ranker.py [--skip 300] [--docs 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assist_dependent import corpus_cases, matches
+
+from backend.nlp.parsing import shared_parser
+from backend.nlp.suggestions.dependent import _claim_terms, choose_candidates, dependent_candidates
+
+
+def fit(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 3000, rate: float = 0.5) -> np.ndarray:
+    """Logistic regression by gradient descent (x has a bias column), positives weighted up to the
+    negatives' total so that the rare matches count."""
+    w = np.zeros(x.shape[1])
+    weight = np.where(y == 1, (y == 0).sum() / max((y == 1).sum(), 1), 1.0)
+    weight /= weight.mean()
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ ((p - y) * weight) / len(y) + l2 * w
+        w -= rate * grad
+    return w
+
+
+def recall_at(groups, weights: dict[str, float], penalty: float, k: int = 10) -> float:
+    """recall@k of the real dependents when each group's candidates are chosen greedily as
+    suggest_dependent_claims does."""
+    total = hit = 0
+    for candidates, real in groups:
+        picked = [c for c, _ in choose_candidates(candidates, per_claim=k, weights=weights, penalty=penalty)]
+        for _, lim in real:
+            total += 1
+            hit += any(matches(c.limitation, lim) for c in picked)
+    return hit / max(total, 1)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip", type=int, default=300, help="documents left for bench/assist_dependent.py")
+    ap.add_argument("--docs", type=int, default=300)
+    args = ap.parse_args()
+    parser = shared_parser()
+    started = time.perf_counter()
+    groups = []
+    for case in corpus_cases(docs=args.docs, skip=args.skip):
+        summary = frozenset(case.summary)
+        for claim in case.hidden.active:
+            candidates = dependent_candidates(claim, case.description, summary=summary,
+                                              terms=_claim_terms(claim, parser))
+            groups.append((candidates, case.real.get(claim.number, [])))
+    names = sorted({k for candidates, _ in groups for c in candidates for k in c.features})
+    rows, labels = [], []
+    for candidates, real in groups:
+        for c in candidates:
+            rows.append([1.0, *(c.features.get(n, 0.0) for n in names)])
+            labels.append(float(any(matches(c.limitation, lim) for _, lim in real)))
+    x, y = np.array(rows), np.array(labels)
+    print(f"documents: {args.docs} (after {args.skip}), candidates: {len(y)}, matching a real claim: {int(y.sum())}, "
+          f"{time.perf_counter() - started:.0f} s")
+    w = fit(x, y)
+    weights = {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(names, w[1:], strict=True)}}
+    before = recall_at(groups, {}, 0.0)
+    print(f"recall of every candidate: {100 * recall_at(groups, {}, 0.0, k=100000):.1f}%")
+    from backend.nlp.suggestions.dependent import RANKING_WEIGHTS
+
+    current = recall_at(groups, RANKING_WEIGHTS, 0.0)
+    best_penalty, best = 0.0, -1.0
+    for penalty in (0.0, 0.25, 0.5, 1.0, 2.0):
+        r = recall_at(groups, weights, penalty)
+        print(f"  fitted weights, diversity penalty {penalty}: recall@10 {100 * r:.1f}%")
+        if r > best:
+            best_penalty, best = penalty, r
+    print(f"recall@10 on these documents: unranked {100 * before:.1f}%, current weights {100 * current:.1f}%, "
+          f"fitted {100 * best:.1f}% (penalty {best_penalty})")
+    print("RANKING_WEIGHTS =", weights)
+    print("DIVERSITY_PENALTY =", best_penalty)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
