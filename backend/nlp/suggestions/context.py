@@ -100,6 +100,9 @@ _SUBJECT_END = re.compile(
 )
 
 
+_PREPOSITIONS = frozenset({"to", "on", "in", "for", "by", "with", "at", "from", "of"})
+
+
 def preamble_subject(preamble: str) -> str:
     """The subject of a preamble without its article: "A computer-implemented method for X" ->
     "computer-implemented method"; "The system of claim 1" -> "system"."""
@@ -109,6 +112,8 @@ def preamble_subject(preamble: str) -> str:
     m = _SUBJECT_END.search(text)
     subject = text[: m.start()] if m else text
     words = subject.split()[:6]
+    if m and len(words) > 1 and words[-1].lower().endswith("ed") and m.group().strip().lower() in _PREPOSITIONS:
+        words = words[:-1]  # "A mammalian cell modified to ...": the subject is the cell
     for i, word in enumerate(words[1:], start=1):
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         if word.lower().endswith("ed") and nxt in ("to", "on", "in", "for", "by", "with", "at", "into", "onto"):

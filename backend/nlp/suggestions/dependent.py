@@ -109,7 +109,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _MODAL = re.compile(
     r"\b(?:may|can|could|might|will|would|should|is\s+able\s+to|are\s+able\s+to|is\s+configured\s+to\s+be)\s+"
     r"(?:also\s+|further\s+|optionally\s+|additionally\s+|alternatively\s+|preferably\s+|generally\s+|"
-    r"each\s+|be\s+made\s+to\s+)?(?P<verb>[a-z]+)\b",
+    r"each\s+|be\s+made\s+to\s+)?(?P<verb>[a-z]+(?:-[a-z]+)*)\b",
     re.IGNORECASE,
 )
 _ADVERBS = re.compile(r"\b(?:optionally|preferably|advantageously|typically|generally|alternatively|also|"
@@ -298,6 +298,8 @@ _EXAMPLES = re.compile(
 _LISTED = re.compile(r"^(?:the\s+)?(?P<np>(?:[\w-]+\s+){0,4}?[\w-]+)\s+(?:include|includes|comprise)\s+(?P<list>.+)$",
                      re.IGNORECASE)
 _PAST = {"was": "is", "were": "are"}
+_CATEGORY_NOUNS = frozenset({"method", "process", "system", "apparatus", "device", "composition", "kit", "medium",
+                             "media", "invention", "embodiment", "disclosure", "technique", "approach"})
 _CLAUSES = re.compile(r"(?:,\s+(?:and|while|whereas)\s+|;\s+(?:and\s+)?)(?=(?:the|said|each)\s)", re.IGNORECASE)
 
 
@@ -549,6 +551,8 @@ def dependent_candidates(
                     # summary) or introduces ("A spring is ..."): "The weather was fine." is no element
                     if plural or len(words) > 4 or not (strong or modal or index in summary or written == "a"):
                         continue
+                    if singular(words[-1]) in _CATEGORY_NOUNS:
+                        continue  # "The method may comprise ..." is no element of a cell culture claim
                     np = " ".join(words)
                     article = "an" if np[:1] in "aeiou" else "a"
                     relative = re.sub(r"^(?:is|are)\s+(?=(?:configured|adapted|operable|arranged|positioned|disposed|"
