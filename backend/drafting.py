@@ -61,20 +61,12 @@ def firm_templates(settings: Settings) -> DraftTemplates:
     InputError `template_error` (the firm's templates are the service's input, not a bug)."""
     try:
         return load_templates(settings.draft_templates_dir)
-    except TemplateError as exc:
-        raise template_error(exc) from None
     except (OSError, UnicodeDecodeError) as exc:
         what = "not found" if isinstance(exc, FileNotFoundError) else f"unreadable ({type(exc).__name__})"
         raise InputError(
             "template_error",
             f"drafting templates: the directory PATENTPANE_DRAFT_TEMPLATES_DIR or a .j2 file in it is {what}",
         ) from None
-
-
-def template_error(exc: TemplateError) -> InputError:
-    """InputError `template_error` (HTTP 422): a template that does not compile or fails to render;
-    the message names the file and line, never the claims' words."""
-    return InputError("template_error", exc.message)
 
 
 # -- the language model --------------------------------------------------------------------------
@@ -210,7 +202,9 @@ def draft_claims(claims: ClaimSet, *, settings: Settings, rewrite: bool | None =
     try:
         draft = generate_draft(claims, parser=parser, templates=firm_templates(settings), unnumbered=unnumbered)
     except TemplateError as exc:
-        raise template_error(exc) from None
+        # a template missing, not compiling or failing to render (422): the message names the file
+        # and line, never the claims' words
+        raise InputError("template_error", exc.message) from None
     report = None
     if settings.draft_rewrite if rewrite is None else rewrite:
         report = rewrite_draft(draft, claims, rephrase=rephraser(settings), parser=parser)
