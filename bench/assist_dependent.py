@@ -59,6 +59,11 @@ STRICT = False
 "the/said/each X" subject names an element, and every "further comprising" limitation is one element."""
 
 
+# "wherein", "in which", "characterized in that" ... opening a limitation
+_JOINER = r"(?:and\s+)?(?:wherein|in\s+which|where|whereby|characteri[sz]ed\s+in\s+that)\s*[,:]?\s*"
+_JOINERS = re.compile(rf"^(?:{_JOINER})+", re.IGNORECASE)
+
+
 def element_of(body: str) -> str | None:
     """The element a dependent claim's limitation refines: the head of its subject, singular
     ("the at least one housing is steel" -> "housing"; "quality scores include X" -> "score";
@@ -66,23 +71,17 @@ def element_of(body: str) -> str | None:
     or "further" for a limitation that adds an element or a step and says nothing more of it."""
     body = " ".join(body.split()).rstrip(".")
     further = re.match(r"(?:further\s+)?(?:comprising|including|having|comprises|includes)\b\s*:?\s*", body, re.IGNORECASE)
-    if further and STRICT:
-        return "further"
-    if not further and STRICT:
-        body = re.sub(r"^(?:(?:and\s+)?(?:wherein|in\s+which|where|whereby|characteri[sz]ed\s+in\s+that)\s*[,:]?\s*)+", "",
-                      body, flags=re.IGNORECASE)
-        split = _split_subject(body)
-        return singular(split[0][-1]) if split else None
     if further:
+        if STRICT:
+            return "further"
         # a limitation that adds an element and characterises it refines that element: "further
         # comprising a protein that is collagen" and "wherein the protein is collagen" both refine "protein"
         added = re.match(r"(?:an?|one\s+or\s+more|at\s+least\s+one)\s+(?P<np>(?:[\w-]+\s+){0,4}?[\w-]+)\s+"
                          r"(?:that|which|configured|adapted|operable|arranged|positioned|disposed|located|coupled|"
                          r"connected|attached|mounted|having|comprising|including|is|are)\b", body[further.end() :])
         return singular(added.group("np").split()[-1].lower()) if added else "further"
-    body = re.sub(r"^(?:(?:and\s+)?(?:wherein|in\s+which|where|whereby|characteri[sz]ed\s+in\s+that)\s*[,:]?\s*)+", "",
-                  body, flags=re.IGNORECASE)
-    split = _split_subject("the " + _DETERMINERS.sub("", body))
+    body = _JOINERS.sub("", body)
+    split = _split_subject(body if STRICT else "the " + _DETERMINERS.sub("", body))
     return singular(split[0][-1]) if split else None
 
 
@@ -96,9 +95,7 @@ def limitation(text: str) -> tuple[str, str] | None:
     element = element_of(rest)
     if element is None:
         return None
-    body = re.sub(r"^(?:and\s+)?(?:wherein|in\s+which|where|whereby|characteri[sz]ed\s+in\s+that)\s*[,:]?\s*", "", rest,
-                  flags=re.IGNORECASE)
-    return element, body
+    return element, re.sub(rf"^{_JOINER}", "", rest, flags=re.IGNORECASE)
 
 
 @dataclass

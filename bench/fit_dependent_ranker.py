@@ -1,9 +1,11 @@
-"""Fit the ranking of suggested dependent claims (RANKING_WEIGHTS and DIVERSITY_PENALTY in
+"""Fit the ranking of suggested dependent claims (RANKING_WEIGHTS in
 backend/nlp/suggestions/dependent.py) on corpus documents that bench/assist_dependent.py does not
 measure: every candidate the description gives for each independent claim is labelled by whether
 it matches one of that claim's real dependent claims (same element, token F1 >= 0.5), a logistic
-regression learns the weights of the candidate's features, and the element-diversity penalty is
-chosen by recall@10 on the same documents. Prints the weights to paste into dependent.py.
+regression learns the weights of the candidate's features, and recall@10 on the same documents is
+printed unranked, with the current weights and with the fitted ones. Prints the weights to paste
+into dependent.py. (An element-diversity penalty when choosing the ten was tried here: it never
+raised recall@10 on these documents (0.25 equal, 0.5 to 2 lower), so the ten are chosen by score alone.)
 
     .venv/bin/python bench/fit_dependent_ranker.py [--skip 300] [--docs 300]
 """
@@ -23,7 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assist_dependent import corpus_cases, matches
 
 from backend.nlp.parsing import shared_parser
-from backend.nlp.suggestions.dependent import _claim_terms, choose_candidates, dependent_candidates
+from backend.nlp.suggestions.dependent import (
+    RANKING_WEIGHTS,
+    _claim_terms,
+    choose_candidates,
+    dependent_candidates,
+)
 
 
 def fit(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 3000, rate: float = 0.5) -> np.ndarray:
@@ -39,12 +46,12 @@ def fit(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 3000, ra
     return w
 
 
-def recall_at(groups, weights: dict[str, float], penalty: float, k: int = 10) -> float:
-    """recall@k of the real dependents when each group's candidates are chosen greedily as
-    suggest_dependent_claims does."""
+def recall_at(groups, weights: dict[str, float], k: int = 10) -> float:
+    """recall@k of the real dependents when each group's candidates are chosen as
+    suggest_dependent_claims chooses them."""
     total = hit = 0
     for candidates, real in groups:
-        picked = [c for c, _ in choose_candidates(candidates, per_claim=k, weights=weights, penalty=penalty)]
+        picked = [c for c, _ in choose_candidates(candidates, per_claim=k, weights=weights)]
         for _, lim in real:
             total += 1
             hit += any(matches(c.limitation, lim) for c in picked)
@@ -76,21 +83,10 @@ def main() -> int:
           f"{time.perf_counter() - started:.0f} s")
     w = fit(x, y)
     weights = {"bias": round(float(w[0]), 3), **{n: round(float(v), 3) for n, v in zip(names, w[1:], strict=True)}}
-    before = recall_at(groups, {}, 0.0)
-    print(f"recall of every candidate: {100 * recall_at(groups, {}, 0.0, k=100000):.1f}%")
-    from backend.nlp.suggestions.dependent import RANKING_WEIGHTS
-
-    current = recall_at(groups, RANKING_WEIGHTS, 0.0)
-    best_penalty, best = 0.0, -1.0
-    for penalty in (0.0, 0.25, 0.5, 1.0, 2.0):
-        r = recall_at(groups, weights, penalty)
-        print(f"  fitted weights, diversity penalty {penalty}: recall@10 {100 * r:.1f}%")
-        if r > best:
-            best_penalty, best = penalty, r
-    print(f"recall@10 on these documents: unranked {100 * before:.1f}%, current weights {100 * current:.1f}%, "
-          f"fitted {100 * best:.1f}% (penalty {best_penalty})")
+    print(f"recall of every candidate: {100 * recall_at(groups, {}, k=100000):.1f}%")
+    print(f"recall@10 on these documents: unranked {100 * recall_at(groups, {}):.1f}%, current weights "
+          f"{100 * recall_at(groups, RANKING_WEIGHTS):.1f}%, fitted {100 * recall_at(groups, weights):.1f}%")
     print("RANKING_WEIGHTS =", weights)
-    print("DIVERSITY_PENALTY =", best_penalty)
     return 0
 
 

@@ -100,7 +100,8 @@ _SUBJECT_END = re.compile(
 )
 
 
-_PREPOSITIONS = frozenset({"to", "on", "in", "for", "by", "with", "at", "from", "of"})
+# after a participle these end the subject: "system applied to ...", "cell modified to ..."
+_PARTICIPLE_PREPOSITIONS = frozenset({"to", "on", "in", "for", "by", "with", "at", "from", "of", "into", "onto"})
 
 
 def preamble_subject(preamble: str) -> str:
@@ -110,15 +111,14 @@ def preamble_subject(preamble: str) -> str:
     text = re.sub(r"(?<=[A-Za-z])-\s+(?=[a-z])", "-", " ".join(preamble.split()))
     text = re.sub(r"^\s*(?:an?|the|one)\s+", "", text, flags=re.IGNORECASE)
     m = _SUBJECT_END.search(text)
-    subject = text[: m.start()] if m else text
-    words = subject.split()[:6]
-    if m and len(words) > 1 and words[-1].lower().endswith("ed") and m.group().strip().lower() in _PREPOSITIONS:
-        words = words[:-1]  # "A mammalian cell modified to ...": the subject is the cell
+    words = (text[: m.start()] if m else text).split()
+    # the word after each one, the last one followed by where the subject ended
+    following = [w.lower() for w in words[1:]] + [m.group().strip().lower() if m else ""]
     for i, word in enumerate(words[1:], start=1):
-        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-        if word.lower().endswith("ed") and nxt in ("to", "on", "in", "for", "by", "with", "at", "into", "onto"):
-            words = words[:i]  # "system applied to ...", "device mounted on ..."
+        if word.lower().endswith("ed") and following[i] in _PARTICIPLE_PREPOSITIONS:
+            words = words[:i]  # "system applied to ...", "device mounted on ...", "cell modified to ..."
             break
+    words = words[:6]
     return " ".join(words).strip(" ,")
 
 

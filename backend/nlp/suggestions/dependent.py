@@ -11,14 +11,16 @@ and hedges ("optionally", "e.g., ...") are dropped, and terms the chain does not
 introduced ("the spring" -> "a spring"). Each suggestion cites its paragraph, is numbered after
 the last claim, and is kept only when the antecedent-basis analysis finds nothing in it.
 
-Ranking: sentences of the summary and sentences opened by "in some embodiments" first (they are
-how claims are restated), then by how specific and short the added limitation is.
+Ranking: each candidate carries features (from the summary, opened by "in some embodiments",
+said more than once, in the claim's own words, a refined step, a new element, ...) weighed by
+RANKING_WEIGHTS, a logistic regression fitted by bench/fit_dependent_ranker.py.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -90,7 +92,7 @@ _VALUE_WORDS = (
     r"about|approximately|around|roughly|nearly|from|to|than|of|at|least|most|between|and|or|is|are|was|were|be|by|"
     r"with|within|up|over|under|below|above|only|exactly|step|steps|claim|claims|figure|fig|figs|table|equation|"
     r"formula|example|range|ranging|ranges|some|all|per|every|in|on|for|plus|minus|strain|sequence|seq|id|no|"
-    r"number|type|class|grade|version|level|times|after|before|until|reaches|reach|under|pH|ratio|step|day|days"
+    r"number|type|class|grade|version|level|times|after|before|until|reaches|reach|pH|ratio|day|days"
 )
 _NUMERALS = re.compile(
     rf"(?<=[A-Za-z])\s*\(\s*\d{{1,4}}[a-z]?'*(?:\s*[,-]\s*\d{{1,4}}[a-z]?'*)*\s*\)"
@@ -226,7 +228,6 @@ RANKING_WEIGHTS: dict[str, float] = {
     "length": -0.173, "markush": 0.661, "mentions": -0.064, "modal": 0.213, "overlap": 0.772, "position": 0.012,
     "repeats": 1.127, "strong": 1.09, "summary": 1.528, "term_position": 0.558, "term_words": 0.13, "value": 0.329,
 }
-DIVERSITY_PENALTY = 0.0
 _COMMON = frozenset({"that", "with", "from", "into", "which", "this", "have", "each", "more", "than", "between",
                      "include", "includes", "comprises", "comprise", "formed", "configured", "being", "also"})
 
@@ -313,10 +314,10 @@ def _markush(np: str, items: str) -> str | None:
     return f"the {' '.join(words)} is selected from the group consisting of {items}"
 
 
-def _statement(sentence: str) -> tuple[str, bool] | None:
-    """The sentence as a plain statement about one thing ("In another embodiment, the housing 12 may
-    be made of steel." -> "the housing may be made of steel"), with whether it said it is one
-    embodiment ("in some embodiments"); None for a sentence that is not about one thing."""
+def _statement(sentence: str) -> tuple[str, bool]:
+    """The sentence as a plain statement ("In another embodiment, the housing 12 may be made of
+    steel." -> "the housing may be made of steel"), with whether it said it is one embodiment ("in
+    some embodiments")."""
     strong = bool(_STRONG_OPEN.match(sentence))
     body = sentence.strip()
     for _ in range(3):
@@ -483,10 +484,7 @@ def dependent_candidates(
             sentence = raw.strip()
             if not 20 <= len(sentence) <= 600 or not sentence.endswith("."):
                 continue
-            stated = _statement(sentence)
-            if stated is None:
-                continue
-            body, strong = stated
+            body, strong = _statement(sentence)
             # "The base is flat, and the lid is hinged to the base": each clause is a limitation of its own
             clauses = [body, *(_CLAUSES.split(body) if _CLAUSES.search(body) else [])]
             for clause in clauses:
@@ -568,13 +566,11 @@ def dependent_candidates(
                 add("kind_term", term.surface, f"the {np} {predicate}", term_words=float(len(term.words)),
                     inexact=float(not exact), term_position=where / len(claim_text) if where >= 0 else 1.0)
     # what the description says more than once, and the elements it says most about
-    repeats: dict[str, int] = {}
-    mentions: dict[str, int] = {}
-    for c in out:
-        repeats[_words_key(c.limitation)] = repeats.get(_words_key(c.limitation), 0) + 1
-        mentions[c.element] = mentions.get(c.element, 0) + 1
-    for c in out:
-        c.features["repeats"] = math.log(repeats[_words_key(c.limitation)])
+    keys = [_words_key(c.limitation) for c in out]
+    repeats = Counter(keys)
+    mentions = Counter(c.element for c in out)
+    for c, key in zip(out, keys, strict=True):
+        c.features["repeats"] = math.log(repeats[key])
         c.features["mentions"] = math.log(mentions[c.element])
     return out
 
@@ -652,31 +648,23 @@ def choose_candidates(
     per_claim: int,
     accept: Any = None,
     weights: dict[str, float] | None = None,
-    penalty: float | None = None,
 ) -> list[tuple[DependentCandidate, str]]:
-    """The best `per_claim` candidates (scored with `weights`) with what `accept` makes of each
-    (the checked claim text; None rejects it), best first, one per distinct limitation; each element
-    already chosen counts `penalty` against the next candidate about it, so that ten suggestions
-    can cover the claim rather than one element ten ways."""
-    penalty = DIVERSITY_PENALTY if penalty is None else penalty
-    pool = list(candidates)
-    for c in pool:
+    """The best `per_claim` candidates (scored with `weights`), best first, one per distinct
+    limitation, each with what `accept` makes of it (the checked claim text; None rejects it)."""
+    for c in candidates:
         c.score = rank_score(c.features, weights)
-    chosen: dict[str, int] = {}
     seen: set[str] = set()
     out: list[tuple[DependentCandidate, str]] = []
-    while pool and len(out) < per_claim:
-        best = max(pool, key=lambda c: c.score - penalty * chosen.get(c.element, 0))
-        pool.remove(best)
+    for best in sorted(candidates, key=lambda c: -c.score):
+        if len(out) >= per_claim:
+            break
         key = _words_key(best.limitation)
         if key in seen:
             continue
         seen.add(key)
         accepted = accept(best) if accept is not None else best.limitation
-        if accepted is None:
-            continue
-        chosen[best.element] = chosen.get(best.element, 0) + 1
-        out.append((best, accepted))
+        if accepted is not None:
+            out.append((best, accepted))
     return out
 
 
