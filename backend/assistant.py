@@ -378,7 +378,7 @@ def clone_claim_set(
     checked_text = text if cloned[0].number == 1 else claims.rstrip("\n") + "\n" + text
     result = check(
         DocumentText.from_text(checked_text),
-        config=CheckConfig.build(select=("AB001", "AB003", "CD")),
+        config=CheckConfig.build(select=("AB001", "AB003", "AB004", "CD")),
         wordlists=load_wordlists(settings.wordlist_dir),
         parser=shared_parser(settings.spacy_model),
     )

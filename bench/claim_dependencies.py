@@ -12,7 +12,8 @@ Two figures are printed:
   ("claims 1 to 3", "claims 2 through 4"), where the USPTO markup tags only some of the written
   numbers (the endpoints, or only the first) while the parser expands the range: the claim matches
   when the key lists only numbers the parser found and the parser's extra numbers all lie inside a
-  written range.
+  written range; and a claim that refers to its parent without the word "claim" ("The port of 8,
+  wherein ..."), which the markup leaves untagged.
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ def evaluate(path: Path, *, show: int = 30, out=sys.stdout) -> dict:
                 ):
                     equivalent += 1
                     kind = "range (markup tags only part of the written range)"
+                elif claim and not key and got and not re.search(r"cl", claim.dependency_text, re.IGNORECASE):
+                    # "The port of 8, wherein ...": the markup tags only references with the word claim
+                    equivalent += 1
+                    kind = "bare number (no markup without the word claim)"
                 else:
                     kind = "MISMATCH"
                 if (

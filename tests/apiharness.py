@@ -15,7 +15,7 @@ from backend.settings import Settings
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CLAIMS_TEXT = (
     "1. A widget comprising: a housing; and a lever attached to the housing.\n"
-    "2. The widget of claim 1, wherein the lever pivots on the pin.\n"
+    "2. The widget of claim 1, wherein the lever pivots on the pin and the pin is steel.\n"
 )
 
 

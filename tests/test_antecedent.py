@@ -1,4 +1,5 @@
-"""Antecedent basis (AB001 missing, AB002 inherent attribute, AB003 ambiguous) on real spaCy parses."""
+"""Antecedent basis (AB001 missing, AB002 inherent attribute, AB003 ambiguous, AB004 used once and
+never introduced) on real spaCy parses."""
 
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
     ("introduced", "1. A device comprising a lever and a shaft, wherein the shaft rotates the lever.", set()),
     (
         "missing",
-        "1. A device comprising a lever, wherein the shaft rotates the lever.",
+        "1. A device comprising a lever, wherein the shaft rotates the lever and the shaft is steel.",
         {("AB001", 1, "the shaft")},
     ),
     ("said", "1. A device comprising a lever, wherein said lever is rigid.", set()),
     (
         "said missing",
-        "1. A device comprising a lever, wherein said spring biases the lever.",
+        ("1. A device comprising a lever, wherein said spring biases the lever.\n"
+        "2. The device of claim 1, wherein said spring is steel."),
         {("AB001", 1, "said spring")},
     ),
     (
@@ -52,6 +54,34 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
         "reported once per claim",
         "1. A device comprising a frame, wherein the spring pulls the frame and the spring is steel.",
         {("AB001", 1, "the spring")},
+    ),
+    # --- used once, head noun nowhere in the chain: a warning (AB004) -------------------------
+    (
+        "used once and new",
+        "1. A watch comprising a case and a strap, wherein the strap holds the case on the wrist.",
+        {("AB004", 1, "the wrist")},
+    ),
+    (
+        "used again in a dependent claim",
+        ("1. A device comprising a lever, wherein the shaft rotates the lever.\n"
+        "2. The device of claim 1, wherein the shaft is steel."),
+        {("AB001", 1, "the shaft")},
+    ),
+    (
+        "introduced only after the reference",
+        "1. A device comprising a frame, wherein the spring is attached to the frame, and a spring.",
+        {("AB001", 1, "the spring")},
+    ),
+    (
+        "a reworded element is an error even when used once",
+        "1. A bicycle comprising a frame assembly and a wheel, wherein the wheel is mounted on the frame.",
+        {("AB001", 1, "the frame")},
+    ),
+    (
+        "introduced in a sibling claim is an element",
+        ("1. A device comprising a lever.\n2. The device of claim 1, further comprising a spring.\n"
+        "3. The device of claim 1, wherein the lever is biased by the spring."),
+        {("AB001", 3, "the spring")},
     ),
     # --- dependency chains --------------------------------------------------------------------
     (
@@ -143,7 +173,8 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
     ),
     (
         "plurality of something else",
-        "1. A device comprising a plurality of levers, wherein the plurality of springs is steel.",
+        ("1. A device comprising a plurality of levers, wherein the plurality of springs is steel and "
+        "the springs are coiled."),
         {("AB001", 1, "the plurality of springs")},
     ),
     # --- ordinals and modifiers ---------------------------------------------------------------
@@ -246,7 +277,7 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
         "elements on their own lines",
         (
             "1. A device comprising:\n(a) a lever (12);\n(b) a shaft (14) coupled to the lever (12); and\n"
-            "(c) the spring (16)."
+            "(c) the spring (16) biasing the shaft (14), the spring (16) being steel."
         ),
         {("AB001", 1, "the spring")},
     ),
@@ -302,7 +333,8 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
     ),
     (
         "noun the tagger read as an adjective",
-        "1. A method of producing a tumor, comprising feeding said non-human mammal.",
+        ("1. A method of producing a tumor, comprising feeding said non-human mammal.\n"
+        "2. The method of claim 1, wherein said non-human mammal is a mouse."),
         {("AB001", 1, "said non-human mammal")},
     ),
     (
@@ -317,7 +349,7 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
     ),
     (
         "structural noun without of is still missing",
-        "1. A box comprising a lid, wherein the wall is rigid.",
+        "1. A box comprising a lid, wherein the wall is rigid and the lid rests on the wall.",
         {("AB001", 1, "the wall")},
     ),
     (
@@ -338,9 +370,11 @@ def test_antecedent_cases(parser: ClaimParser, name: str, text: str, expected: s
 
 def test_messages_and_suggestions(parser: ClaimParser) -> None:
     claims = parse_claims_text(
-        "1. A device comprising a frame.\n2. The device of claim 1, wherein the lever is red."
+        "1. A device comprising a frame.\n2. The device of claim 1, wherein the lever is red.\n"
+        "3. The device of claim 2, wherein the lever is hollow.\n"
+        "4. The device of claim 1, wherein the frame is worn on the wrist."
     )
-    [issue] = analyse_claims(
+    issue, implicit = analyse_claims(
         claims, parser, exempt=LISTS["antecedent_exempt"], inherent=LISTS["inherent_nouns"],
         properties=LISTS["property_nouns"]
     )
@@ -348,6 +382,9 @@ def test_messages_and_suggestions(parser: ClaimParser) -> None:
     assert issue.message == 'No antecedent basis for "the lever" in claim 2'
     assert issue.suggestion == 'Introduce "a lever" earlier, or change to "a lever"'
     assert claims.get(2).text[issue.start : issue.end] == "the lever"
+    assert (implicit.code, implicit.claim, implicit.phrase) == ("AB004", 4, "the wrist")
+    assert implicit.message == '"the wrist" in claim 4 is used once and never introduced: an implicit item, or a missing antecedent'
+    assert implicit.suggestion.endswith('otherwise change to "a wrist"')
 
 
 def test_multiple_dependency_names_the_branch(parser: ClaimParser) -> None:
@@ -369,7 +406,7 @@ def test_whole_engine_location() -> None:
         "1. A device comprising:\n"
         "a lever; and\n"
         "a shaft coupled to the spring.\n"
-        "2. The device of claim 1, wherein the lever is steel."
+        "2. The device of claim 1, wherein the spring is steel."
     )
     result = check_text(text, select=("AB",))
     [f] = result.findings
@@ -381,7 +418,7 @@ def test_rules_registered_with_docs() -> None:
     from backend.nlp.rules import registered_rules
 
     rules = registered_rules()
-    for code, severity in (("AB001", "error"), ("AB002", "info"), ("AB003", "warning")):
+    for code, severity in (("AB001", "error"), ("AB002", "info"), ("AB003", "warning"), ("AB004", "info")):
         r = rules[code]
         assert r.category == "antecedent_basis" and str(r.severity) == severity and r.needs_parse
         for heading in ("What it does", "Why it matters", "Example", "Fix"):

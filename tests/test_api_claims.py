@@ -33,7 +33,8 @@ def test_claims_text_gives_the_tree_and_introduced_terms(api):
     assert lever["location"]["paragraph"] == 0
 
     assert claims[2]["depends_on"] == [1] and claims[2]["dependency_form"] == "single"
-    assert claims[2]["introduces"] == []  # "the lever", "the pin" refer; "claim 1" introduces nothing
+    # "the lever", "the pin" refer; "claim 1" introduces nothing; the bare "steel" is a term
+    assert [t["term"] for t in claims[2]["introduces"]] == ["steel"]
     three = claims[3]
     assert three["depends_on"] == [1, 2] and three["dependency_form"] == "alternative"
     assert [t["term"] for t in three["introduces"]] == ["first arm", "second arm"]

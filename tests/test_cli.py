@@ -25,7 +25,7 @@ APPLICATION = [
     (None, "[0004] As shown in FIG. 1, the widget 10 comprises a housing 12 and a lever 14 attached to the housing 12. The lever 14 pivots on a pin 16."),
     ("Heading 1", "CLAIMS"),
     (None, "1. A widget comprising: a housing; and a lever attached to the housing."),
-    (None, "2. The widget of claim 1, wherein the lever pivots on the pin."),
+    (None, "2. The widget of claim 1, wherein the lever pivots on the pin and the pin is steel."),
     ("Heading 1", "ABSTRACT"),
     (None, "A widget has a housing and a lever attached to the housing."),
 ]

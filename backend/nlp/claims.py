@@ -220,7 +220,26 @@ def _iter_refs(text: str):
             pos = lower.find("cl", pos + 2)
 
 
+# "The port of 8, wherein ...": the word "claim" left out at the start of a dependent claim
+_BARE_REF_RE = re.compile(
+    r"^\s*(?:The|An?)\s+[A-Za-z][\w\s-]{0,60}?\s(?P<lead>of|according\s+to|as\s+in)\s+(?P<n>\d{1,4})\s*"
+    r"(?=[,;:]|\s+(?:wherein|further|comprising|in\s+which|characteri[sz]ed|where)\b)"
+)
+
+
+def _bare_ref(text: str, own_number: int) -> list[_Ref]:
+    m = _BARE_REF_RE.match(text)
+    if m is None or not 0 < int(m.group("n")) < own_number:
+        return []
+    n = int(m.group("n"))
+    return [_Ref(m.start("lead"), m.end("n"), [n], [n], alternative=False, cumulative=False)]
+
+
 def _find_refs(text: str, own_number: int) -> list[_Ref]:
+    return _find_claim_refs(text, own_number) or _bare_ref(text, own_number)
+
+
+def _find_claim_refs(text: str, own_number: int) -> list[_Ref]:
     refs: list[_Ref] = []
     if not _HAS_REF.search(text):
         return refs

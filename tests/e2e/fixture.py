@@ -36,7 +36,7 @@ RECORD = {
     ],
     "claims": [
         {"num": 1, "text": "A widget comprising: a housing; and a lever attached to the housing.", "depends_on": []},
-        {"num": 2, "text": "The widget of claim 1, wherein the pin is red.", "depends_on": [1]},
+        {"num": 2, "text": "The widget of claim 1, wherein the pin is red and the pin is round.", "depends_on": [1]},
         {"num": 3, "text": "The widget of claim 1, wherein the lever is substantially straight.", "depends_on": [1]},
     ],
 }

@@ -74,7 +74,9 @@ def missing_antecedent(ctx: CheckContext) -> Iterator[Hit]:
     introduce it ("a latch pivot axis and"). A modifier that restates what the claim did ("the
     transcoded stream" after "transcoding the stream") and a nominalised step ("the
     measurement" after "measuring") have their basis. Attributes named with "of" ("the inner
-    cavity of the base") and measurable properties ("the viscosity") are reported as AB002.
+    cavity of the base") and measurable properties ("the viscosity") are reported as AB002; a
+    reference used only once whose head noun no claim of the chain uses and no other claim
+    introduces ("the wrist") as AB004, a note.
 
     Why it matters
     A claim is indefinite under 35 U.S.C. 112(b) when it is unclear what element a definite
@@ -156,3 +158,42 @@ def ambiguous_antecedent(ctx: CheckContext) -> Iterator[Hit]:
     one with "the lever".
     """
     yield from _hits(ctx, "AB003")
+
+
+@rule(
+    code="AB004",
+    name="implicit-antecedent",
+    category="antecedent_basis",
+    severity=Severity.INFO,
+    summary='"the X" used once, never introduced, and no claim names an X: implicit item or missing antecedent',
+    authority=AUTHORITY,
+    fix_title="Introduce the term",
+    needs_parse=True,
+)
+def implicit_antecedent(ctx: CheckContext) -> Iterator[Hit]:
+    """What it does
+    Reports the definite references that AB001 would report but that are used only once (no
+    later "the X" / "said X" / "a X" in the claim or in any claim depending on it), whose head noun
+    the claim and its chain never use before it, and that no other claim introduces: "the
+    wrist", "the foliage", "the center".
+
+    Why it matters
+    Such a reference is as often an implicit or inherent item, which needs no antecedent (MPEP
+    2173.05(e): "the outer surface of said sphere"), or a generic one ("the right to declare"),
+    than a forgotten introduction: on granted patents, about one in five of these findings was a
+    real missing antecedent (judged by hand, see the README), against about two in three for
+    AB001. A term the claims use again, or a reworded element ("the frame" after "a frame
+    assembly"), stays AB001. This rule is a note so that errors stay trustworthy; set AB004's
+    severity to error in the rule settings to treat both alike. A head noun of the word lists
+    `inherent_nouns` / `property_nouns` ("the wall", "the distance") used this way is an AB002
+    note instead.
+
+    Example
+    1. A watch comprising a case and a strap, wherein the strap holds the case on the wrist.
+    ("the wrist": used once, nothing in the claims names a wrist)
+
+    Fix
+    Nothing, when the item is implicit or inherent ("the wrist" of the wearer); otherwise
+    introduce it ("a wrist of a user").
+    """
+    yield from _hits(ctx, "AB004")

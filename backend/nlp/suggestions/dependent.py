@@ -456,7 +456,8 @@ def _as_written(limitation: str, sentence: str) -> str:
     def recase(m: re.Match[str]) -> str:
         word = m.group()
         written = re.search(rf"\b{re.escape(word)}\b", sentence, re.IGNORECASE)
-        if written and written.group() != word and not written.group()[1:].islower():
+        # (a one-letter word is never an acronym: "A shaft" opening the sentence keeps "a shaft")
+        if written and written.group() != word and len(word) > 1 and not written.group()[1:].islower():
             return written.group()
         return word
 
@@ -584,7 +585,7 @@ def _introduce_unsupported(text: str, issues: Sequence[Any], claim_start: int) -
     """Turn each unsupported "the X" of the suggestion into "a X" (from the analysis' issues)."""
     edits = []
     for issue in issues:
-        if issue.code != "AB001" or issue.start < claim_start:
+        if issue.code not in ("AB001", "AB002", "AB004") or issue.start < claim_start:
             return None
         phrase = text[issue.start : issue.end]
         det = re.match(r"(?:the|said)\s+", phrase, re.IGNORECASE)
@@ -676,7 +677,15 @@ def _checked(parent: Claim, text: str, parser: Any, *, exempt: Sequence[str], in
         if len(pair.claims) != 2 or pair.claims[1].depends_on != [1]:
             return None
         issues = [i for i in analyse_claims(pair, parser, exempt=exempt, inherent=inherent) if i.claim == 2]
-        issues = [i for i in issues if i.code in ("AB001", "AB003")]
+        # an inherent-attribute note without "of" ("the continuous surface") depends on what the
+        # other claims introduce, which a suggestion cannot know: introduced like a missing term
+        claim_text = pair.claims[1].text
+        issues = [
+            i
+            for i in issues
+            if i.code in ("AB001", "AB003", "AB004")
+            or (i.code == "AB002" and not re.match(r"\s*(?:of|between)\b", claim_text[i.end :]))
+        ]
         if not issues:
             return text
         if any(i.code == "AB003" for i in issues):

@@ -6,7 +6,8 @@
   housing", "said levers" -> "levers", "the at least one processor" -> "at least one
   processor"). Safe in an independent claim and when every chain of the claim lacks the term;
   in a multiply dependent claim where only some chains lack it, introducing it would introduce it
-  twice in the others: offered as not safe.
+  twice in the others: offered as not safe. AB004 (used once, maybe an implicit item): the same
+  edit, always offered as not safe.
 - CN001/CN002/CN003 numbering: every claim renumbered 1, 2, 3, ... in order (a canceled range
   "2-5." keeps its slots) and every claim reference ("of claim 7") follows. Numbers produced by
   Word list numbering cannot be edited in the text: no fix then. During prosecution (a claim
@@ -75,10 +76,12 @@ def _antecedent_fix(finding: Finding, issue: Any, document: DocumentText, claims
         return None
     replacement = introduction(original)
     claim = claims.get(issue.claim)
-    safe = claim is not None and (
+    # an AB004 reference may be an implicit item that needs no introduction: offered, never applied
+    # on its own
+    safe = finding.code == "AB001" and claim is not None and (
         not claim.depends_on or len({c for chain in issue.chains for c in chain}) >= len(claim.depends_on)
     )
-    return _make("AB001", f'Change "{original}" to "{replacement}"', [Edit(loc, original, replacement)], safe=safe)
+    return _make(finding.code, f'Change "{original}" to "{replacement}"', [Edit(loc, original, replacement)], safe=safe)
 
 
 def renumber_fix(document: DocumentText, claims: ClaimSet) -> Fix | None:
@@ -159,7 +162,7 @@ def attach_fixes(findings: list[Finding], ctx: CheckContext) -> list[Finding]:
     out = []
     for f in findings:
         fix = None
-        if f.code == "AB001" and (f.code, f.location) in issues:
+        if f.code in ("AB001", "AB004") and (f.code, f.location) in issues:
             fix = _antecedent_fix(f, issues[(f.code, f.location)], ctx.document, ctx.claims)
         elif f.code in _NUMBERING:
             if not renumber:
