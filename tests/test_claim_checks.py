@@ -266,6 +266,20 @@ CASES = [
     ),
     ("CF004", "us", "1. A device comprising a lever 12 connected to a frame 14.", []),  # EP only
     (
+        "CF004",
+        "ep",
+        ("1. A reactor comprising a cathode (3) and a chamber 1 through which each of the racks 35 is led, "
+        "a lever 7 so that it turns."),
+        [("CF004", 1, "1"), ("CF004", 1, "35"), ("CF004", 1, "7")],
+    ),
+    (
+        "CF004",
+        "ep",
+        ("1. A method comprising a cathode (3), introducing codons in the gene 20 or less codons from the "
+        "start, and heating to a pH 5 to 7."),
+        [],
+    ),
+    (
         "CF005",
         "us",
         "1. A device comprising a lever.\n2. The apparatus of claim 1, wherein the lever is red.",

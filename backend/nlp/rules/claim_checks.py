@@ -1198,16 +1198,20 @@ _UNITS = (
     r"(?:%|°|percent|degrees?|mm|cm|m|km|nm|µm|um|μm|inch(?:es)?|ft|feet|g|mg|kg|µg|ug|l|ml|µl|ul|mol|mmol|"
     r"m[mM]|[µu]M|nM|ppm|ppb|wt|vol|s|sec|seconds?|ms|min|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|"
     r"V|mV|kV|A|mA|W|mW|kW|MW|Hz|kHz|MHz|GHz|Pa|kPa|MPa|GPa|bar|psi|N|Nm|J|kJ|cal|kcal|K|°C|°F|C|F|rpm|dB|"
-    r"bits?|bytes?|KB|MB|GB|times|fold|x|to|or|and|through|-)"
+    # a range or a bound ("pH 5 to 7", "group 1 or 2", "20 or less"), not "a chamber 1 through a cathode 3"
+    r"bits?|bytes?|KB|MB|GB|times|fold|x|(?:to|or|and|through)(?=\s+\d)|"
+    r"(?:or|and)\s+(?:less|more|fewer|greater|higher|lower|above|below|over|under)|-)"
 )
 _REF_SIGN = re.compile(
     rf"""\b(?:a|an|the|said|each|first|second|third|fourth|further|other)\s+
-        (?P<noun>(?:[a-z][a-z\-]*\s+){{0,3}}?[a-z][a-z\-]{{2,}})\s+
+        (?P<noun>(?:(?!(?:of|the|a|an|said|and|or)\s)[a-z][a-z\-]*\s+){{0,3}}?[a-z][a-z\-]{{2,}})\s+
         (?P<sign>\d{{1,4}}[a-z]?'*)
         (?![.,:/]\s?\d|\s*[-\u2010-\u2014]|\s*,\s*\d)
         (?=\s*(?:[,;.:]|\s(?:and|or|which|that|wherein|having|connected|mounted|arranged|disposed|coupled|
         positioned|located|attached|fixed|for|on|in|of|with|being|is|are|extending|comprising|including|
-        between|from|into|via|by|has|have|comprises|contains|includes|[a-z]+ing|[a-z]+ed)\b))
+        between|from|into|via|by|has|have|comprises|contains|includes|through|to|at|toward|towards|against|
+        along|under|over|within|around|across|above|below|behind|inside|outside|onto|upon|near|adjacent|
+        relative|when|where|while|whereby|thereby|such|so|can|may|will|[a-z]+ing|[a-z]+ed)\b))
         (?!\s*(?:{_UNITS})\b)""",
     re.VERBOSE,
 )
