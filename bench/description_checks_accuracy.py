@@ -1,7 +1,7 @@
 """Accuracy and speed of the description checks (CS, RN, FR) and terminology checks (TM).
 
     .venv/bin/python bench/description_checks_accuracy.py [--corpus PATH] [--limit N]
-        [--workers N] [--dump findings.jsonl] [--no-inject]
+        [--workers N] [--dump findings.jsonl] [--no-inject] [--codes RN] [--show-misses [N]]
 
 Over every record of the corpus (default ../shared/corpus/us-patents.jsonl.gz) a DocumentText is
 built as a plainly typed application (tests/corpus.py: title, headings, "[0001]" paragraphs, "What
@@ -24,7 +24,18 @@ and TM rules run directly (no other rule). Printed:
    - fr_extra:   "as shown in FIG. 99" added to the detailed description only,                FR002
    - tm_relative / tm_profanity / tm_mpf: "substantially" / "essential" / "means for" put in
      claim 1,                                                                        TM002/TM001/TM003
+   The RN injections are made only where the result is a reference-numeral defect: rn_merge and
+   rn_reuse use no generic word ("space 12", "height 12" may name any element: the word list
+   `generic_nouns`, as RN001 treats them); rn_stray changes only a "the lever 12" that is read
+   as lever's numeral (not "the lever 12 to 14", "the angle 30 in degrees"), and not the numeral
+   of a bare generic word ("the tip 30": RN002 lets "the tip 30" and "the tip 31" be two tips);
+   rn_claim puts "(987)" after a noun: not inside "a three-dimensional", not after "a same", nor
+   after a word that takes a label number ("a step (987) of heating", "a compound (987)":
+   `CLAIM_PAREN_LABELS`). Mentions are read with the labels the rules use (word list
+   `numeral_labels` included).
    A defect counts as found when a finding of the expected code names the injected words;
+   --show-misses prints, for up to N missed defects per category, the document id and the text
+   around the injection;
 3. time per document of these rules (median, p95, max) and characters per second.
 """
 
@@ -60,6 +71,17 @@ INJECTIONS = (
 )
 
 _STATE: dict = {}
+_CONTEXT: dict[str, str] = {}
+"""The text around the last injection ("context"), for --show-misses."""
+
+
+def _note(text: str, start: int, end: int | None = None, width: int = 120) -> None:
+    end = start if end is None else end
+    _CONTEXT["context"] = (
+        ("..." if start > width else "")
+        + text[max(0, start - width) : end + width]
+        + ("..." if end + width < len(text) else "")
+    )
 
 
 def _init() -> None:
@@ -131,10 +153,12 @@ def _bdd_range(rec: dict) -> tuple[int, int] | None:
 def _refnum_terms(rec: dict):
     from backend.nlp.refnums import NUMERAL_LABELS_DEFAULT, reference_mentions
 
+    # the labels the rules use (the word list `numeral_labels` included)
+    labels = NUMERAL_LABELS_DEFAULT | {w.lower() for w in _STATE["wordlists"].get("numeral_labels")}
     ms = []
     for i, it in enumerate(rec["description"]):
         if it["type"] == "paragraph" and " | " not in it["text"]:
-            ms.extend(reference_mentions(i, it["text"], NUMERAL_LABELS_DEFAULT))
+            ms.extend(reference_mentions(i, it["text"], labels))
     return ms
 
 
@@ -165,6 +189,7 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
         if len(clean) < 4:
             return None
         nums = sorted(clean, key=lambda n: -count[n])
+        generic = _GENERIC_REF_HEADS | {singular(w) for w in _STATE["wordlists"].get("generic_nouns")}
         if kind == "rn_merge":
             for a in nums:
                 for b in nums:
@@ -172,8 +197,8 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
                     if (
                         a == b
                         or _compatible(ta, tb)
-                        or ta.split()[-1] in _GENERIC_REF_HEADS
-                        or tb.split()[-1] in _GENERIC_REF_HEADS
+                        or ta.split()[-1] in generic
+                        or tb.split()[-1] in generic
                     ):
                         continue
                     pat = re.compile(
@@ -182,13 +207,16 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
                     changed = 0
                     for it in desc:
                         if it["type"] == "paragraph":
+                            first = pat.search(it["text"])
                             new, k = pat.subn(lambda mm, a=a: mm.group(1) + a, it["text"])
+                            if first and not changed:
+                                _note(new, first.start(), first.end(), 80)
+                                _CONTEXT["context"] = f"{tb} {b} -> {a} ({ta}): " + _CONTEXT["context"]
                             it["text"], changed = new, changed + k
                     if changed:
                         return rec, f'"{a}"'
             return None
         if kind == "rn_reuse":
-            generic = _GENERIC_REF_HEADS | {singular(w) for w in _STATE["wordlists"].get("generic_nouns")}
             cands = [n for n in nums if clean[n].split()[-1] not in generic and "bracket" not in clean[n]]
             if not cands:
                 return None
@@ -196,34 +224,52 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
             items = _desc_items(rec)
             target = items[len(items) * 2 // 3]
             target["text"] += f" The mounting bracket {a} is fastened to the frame by screws."
+            _CONTEXT["context"] = f"{a} is {clean[a]!r} ({count[a]} strong mentions)"
             return rec, f'"{a}"'
         if kind == "rn_stray":
             for a in nums:
                 t = clean[a]
-                if count[a] < 3 or t.split()[-1] in _GENERIC_REF_HEADS:
+                if count[a] < 3 or t.split()[-1] in _GENERIC_REF_HEADS or t in generic:
                     continue
                 pat = re.compile(rf"(\bthe\s+{re.escape(t)}\s+){a}(?![\w.,/%-]\d?)", re.IGNORECASE)
+                # only where "the lever 12" is read as the reference numeral of "lever" (not in
+                # "the lever 12 to 14", "the angle 30 in degrees"): elsewhere "987" is no numeral
+                sites = {(m.paragraph, m.num_start) for m in ms if m.numeral == a and m.term == t}
                 hits = [
                     (i, m)
                     for i, it in enumerate(desc)
                     if it["type"] == "paragraph"
                     for m in pat.finditer(it["text"])
+                    if (i, m.end(1)) in sites
                 ]
                 if len(hits) < 2:
                     continue
                 i, m = hits[-1]
                 s = desc[i]["text"]
                 desc[i]["text"] = s[: m.start()] + m.group(1) + "987" + s[m.end() :]
+                _note(desc[i]["text"], m.start(), m.start() + len(m.group(1)) + 3)
                 return rec, '"987"'
             return None
     if kind == "rn_claim":
         if not rec["claims"]:
             return None
         c = rec["claims"][0]
-        m = re.search(r"\b(?:a|an)\s+([a-z]{4,})\b(?!\s*\()", c["text"])
+        from backend.nlp.refnums import CLAIM_PAREN_LABELS, ORDINALS, STOPWORDS
+
+        # after a noun: not inside "a three-dimensional ...", not after "a same ...", "a first
+        # ...", and not after a word that takes a label number ("a step (987) of heating")
+        m = next(
+            (
+                mm
+                for mm in re.finditer(r"\b(?:a|an)\s+([a-z]{4,})\b(?!\s*[(-])", c["text"])
+                if mm.group(1) not in STOPWORDS | ORDINALS | CLAIM_PAREN_LABELS
+            ),
+            None,
+        )
         if not m or any("987" in it["text"] for it in desc):
             return None
         c["text"] = c["text"][: m.end()] + " (987)" + c["text"][m.end() :]
+        _note(c["text"], m.start(), m.end() + 6)
         return rec, '"987"'
     if kind == "cs_delete":
         if not rec["claims"]:
@@ -311,7 +357,7 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
 # --------------------------------------------------------------------------------------------
 
 
-def process(line: str, do_inject: bool) -> dict:
+def process(line: str, do_inject: bool, show_misses: bool = False) -> dict:
     from tests.corpus import record_document
 
     rec = json.loads(line)
@@ -325,11 +371,13 @@ def process(line: str, do_inject: bool) -> dict:
         "seconds": seconds,
         "findings": findings,
         "inject": {},
+        "missed": {},
     }
     if do_inject:
         for kind, code in INJECTIONS:
             if not code.startswith(_STATE["codes"]):
                 continue
+            _CONTEXT.clear()
             got = inject(rec, kind)
             if got is None:
                 continue
@@ -343,14 +391,19 @@ def process(line: str, do_inject: bool) -> dict:
                 for f in new
             )
             result["inject"][kind] = found
+            if show_misses and not found:
+                result["missed"][kind] = {
+                    "context": _CONTEXT.get("context", ""),
+                    "findings": [f["message"] for f in fs if f["code"] == code][:5],
+                }
     return result
 
 
-def _work(args: tuple[str, bool, tuple[str, ...]]) -> dict:
+def _work(args: tuple[str, bool, tuple[str, ...], bool]) -> dict:
     if "rules" not in _STATE:
         _STATE["codes"] = args[2]
         _init()
-    return process(args[0], args[1])
+    return process(args[0], args[1], args[3])
 
 
 def main() -> None:
@@ -363,6 +416,15 @@ def main() -> None:
     ap.add_argument("--dump", default="")
     ap.add_argument("--no-inject", action="store_true")
     ap.add_argument("--codes", default="", help="comma-separated code prefixes to run (default CS,RN,FR,TM)")
+    ap.add_argument(
+        "--show-misses",
+        type=int,
+        nargs="?",
+        const=20,
+        default=0,
+        metavar="N",
+        help="print up to N (default 20) missed injected defects per category, with their context",
+    )
     args = ap.parse_args()
 
     with gzip.open(args.corpus, "rt", encoding="utf-8") as f:
@@ -371,7 +433,7 @@ def main() -> None:
         lines = lines[: args.limit]
     t0 = time.perf_counter()
     codes_sel = tuple(c.strip().upper() for c in args.codes.split(",") if c.strip()) or CODES_PREFIX
-    jobs = [(line, not args.no_inject, codes_sel) for line in lines]
+    jobs = [(line, not args.no_inject, codes_sel, bool(args.show_misses)) for line in lines]
     if args.workers > 1:
         with mp.Pool(args.workers) as pool:
             results = pool.map(_work, jobs, chunksize=4)
@@ -408,6 +470,16 @@ def main() -> None:
             tried = [r["inject"][kind] for r in results if kind in r["inject"]]
             if tried:
                 print(f"  {kind:13} {code}  {sum(tried):4}/{len(tried):<4} = {sum(tried) / len(tried):.1%}")
+        if args.show_misses:
+            for kind, code in INJECTIONS:
+                missed = [(r["id"], r["missed"][kind]) for r in results if kind in r["missed"]]
+                if not missed:
+                    continue
+                print(f"\nmissed {kind} ({code}), {min(len(missed), args.show_misses)} of {len(missed)}:")
+                for doc_id, miss in missed[: args.show_misses]:
+                    print(f"  {doc_id}: {miss['context']}")
+                    for message in miss["findings"]:
+                        print(f"      {code}: {message}")
 
     secs = sorted(r["seconds"] for r in results)
     chars = sum(r["chars"] for r in results)

@@ -281,6 +281,36 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
         ),
         {("AB001", 1, "the spring")},
     ),
+    # --- other wordings of an introduction (precision on real grants) -------------------------
+    (
+        "cumulative reference: any claim referred to supplies the term",
+        ("1. A composition comprising a polymer.\n2. A material comprising a porous support.\n"
+         "3. The material of claim 2, wherein the composition of claim 1 forms a coating on the porous support."),
+        set(),
+    ),
+    (
+        "part introduced on its owner",
+        ("1. A combustor comprising an annular dome plate having an inner portion, wherein a tab is connected "
+         "to said dome plate inner portion."),
+        set(),
+    ),
+    (
+        "bare plural after a verb introduces",
+        ("1. An apparatus for processing pictures showing subjects wearing devices, comprising a camera "
+         "acquiring the pictures showing said subjects."),
+        set(),
+    ),
+    (
+        "participle with its preposition ends the introduction",
+        "1. A process for preparing a triisocyanate corresponding to a formula, wherein the triisocyanate is cooled.",
+        set(),
+    ),
+    (
+        "a verb before its object is not part of the reference",
+        ("1. A system comprising a band, a conduit and a reservoir, wherein the band, the conduit, and the "
+         "reservoir form a closed circuit."),
+        set(),
+    ),
     # --- the words as written, restatements, attributes (precision on real grants) --------------
     (
         "misparsed phrase introduced as written",
@@ -480,3 +510,19 @@ def test_singular() -> None:
     assert [singular(w) for w in ("levers", "bodies", "axes", "glass", "means", "boxes", "data")] == [
         "lever", "body", "axis", "glass", "means", "box", "data"
     ]  # fmt: skip
+
+
+def test_introductions_as_written_end_where_the_phrase_ends() -> None:
+    """The words-as-written lookup (used when the parse misreads a phrase): an introduction ends at a
+    participle with its object or preposition, a post-noun adjective, or a verb; never inside a
+    compound ("a lever housing" does not introduce "the lever")."""
+    from backend.nlp.antecedent import _introduced_in
+
+    assert _introduced_in(["triisocyanate"], ["a triisocyanate corresponding to the formula"])
+    assert _introduced_in(["poppet", "valve"], ["a poppet valve moveable relative to the head"])
+    assert _introduced_in(["foot", "plate"], ["a footplate (12)"])
+    assert _introduced_in(["dome", "plate", "inner", "portion"], ["an annular dome plate having an inner portion"])
+    assert _introduced_in(["input", "dc", "voltage"], ["an input direct current (DC) voltage"])
+    assert not _introduced_in(["lever"], ["a lever housing for a spring"])
+    assert not _introduced_in(["lever"], ["a lever arm"])
+    assert not _introduced_in(["signal"], ["a signal processing circuit"])

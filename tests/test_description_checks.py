@@ -106,6 +106,41 @@ def test_stem_relates_inflections():
         ("Ser. No. 12/345,678, filed in 2009, claim 1, paragraph [0023]", []),
         ("SEQ ID NO: 3 and Example 4 and Table 2", []),
         ("a ratio of 1:2 and 1.5 g", []),
+        # "in" after a numeral is the preposition unless a dimension follows
+        (
+            "the tunability of the SLM 46 in accordance with the present embodiment",
+            [("46", "slm", True)],
+        ),
+        ("a rod 4 in. long and a tube 3 in diameter", []),
+        # a sentence connective is not part of the term
+        ("Although septum 26 is made of silicon, the port", [("26", "septum", True)]),
+        # a possessive is not part of the term
+        ("the cable\u2019s opening 116 is cut", [("116", "opening", True)]),
+        # "channel/runner 46": a second name, not a mention to compare
+        ("Molding channel/runner 46 is shown as a through cut", [("46", "runner", False)]),
+        # a list of reference signs written numeral first: the term follows the numeral
+        (
+            (
+                "[0068] 10 vertical food cooker 11 upper warming portion 58 drawer handle/latch mechanism"
+                " 71 apertures in fire pan 72 base unit cooker"
+            ),
+            [
+                ("10", "vertical food cooker", False),
+                ("11", "upper warming portion", False),
+                ("58", "drawer handle/latch mechanism", False),
+                ("71", "aperture", False),
+                ("72", "base unit cooker", False),
+            ],
+        ),
+        (
+            "10 connecting member; 11 first cylindrical section; 12a rib; 12b rib",
+            [
+                ("10", "connecting member", False),
+                ("11", "first cylindrical section", False),
+                ("12a", "rib", False),
+                ("12b", "rib", False),
+            ],
+        ),
     ],
 )
 def test_reference_mentions(text, expected):
@@ -134,6 +169,16 @@ def test_reference_mentions(text, expected):
 )
 def test_figure_mentions(text, expected):
     assert [m.figure for m in figure_mentions(0, text)] == expected
+
+
+def test_reference_mention_determiner_of_long_terms():
+    """The word before a term cut to three words is still its article."""
+    got = list(
+        reference_mentions(0, "The operation of the multiphase logic decoder 306", NUMERAL_LABELS_DEFAULT)
+    )
+    assert [(m.term, m.before) for m in got] == [("multiphase logic decoder", "the")]
+    got = list(reference_mentions(0, "to the big gas flow channel 500", NUMERAL_LABELS_DEFAULT))
+    assert [(m.term, m.before) for m in got] == [("gas flow channel", "the")]
 
 
 def test_figure_coverage():
@@ -174,7 +219,82 @@ CASES = [
     ("RN001", document(extra="[0006] The bracket 14 holds the load."), [("bracket 14", '"14"')]),
     # variants of one term and letter suffixes do not conflict
     ("RN001", document(extra="[0006] The lever arm 14 and the upper lever 14 and the cover 14a."), []),
+    # a list of reference signs written numeral first pairs no numeral with the previous term
+    ("RN001", document(extra="[0006] 10 hand truck 12 frame 14 lever 16 spring 18 wheel 20 axle"), []),
+    # a second name for the element in the same sentence, with a cue, is no second element ...
+    (
+        "RN001",
+        document(
+            extra="[0006] The bracket 30 holds a pen. The bracket 30 defines an opening, such as a rectangular"
+            " aperture 30. The corner of the bracket 30 is rounded."
+        ),
+        [],
+    ),
+    (
+        "RN001",
+        document(
+            extra="[0006] The bracket 30 holds a pen. The bracket 30 is square. The corner of the bracket 30 is"
+            " rounded. The rectangular aperture 30 is cut in the corner."
+        ),
+        [("rectangular aperture 30", '"30"')],
+    ),
+    # ... nor is a name with two letters swapped ("DBR" / "DRB")
+    (
+        "RN001",
+        document(
+            extra="[0006] The DBR 30 reflects the light. The DBR 30 is formed on the substrate."
+            " A DRB 30 may be arranged to a predetermined height in the opening."
+        ),
+        [],
+    ),
+    # chemical locants ("methyl 30") are no reference numerals, whatever follows them
+    (
+        "RN001",
+        document(
+            extra="[0006] The residue was dissolved to give methyl 30 as an oil. The methyl 30 was"
+            " dried, and the methyl 30 was weighed in the flask 30."
+        ),
+        [],
+    ),
+    # an enumeration ("category 1", "category 2", "category 3") is no reference numeral
+    (
+        "RN001",
+        document(
+            extra="[0006] The category 1 is a category of the scenes in which only the child appears. The"
+            " category 1 is the most important. The category 2 is a category of scenes with the child and"
+            " someone else. The category 2 is next. The category 3 is a category of other scenes. The"
+            " category 3 is last. The recognition times in the window 2 fall into the category 0."
+        ),
+        [],
+    ),
     ("RN002", document(), []),
+    # a term of three words, and a term written only twice with its numeral
+    (
+        "RN002",
+        document(
+            extra="[0006] The multiphase logic decoder 36 is shown in FIG. 2. The multiphase logic decoder 36"
+            " drives the core. The operation of the multiphase logic decoder 987 will now be discussed."
+        ),
+        [("multiphase logic decoder 987", '"987"')],
+    ),
+    (
+        "RN002",
+        document(
+            extra="[0006] The processing unit communicates with the cache memory 40 using the system bus. The"
+            " cache memory 40 holds recent data. The cache memory 987 typically has a faster response time"
+            " than main memory."
+        ),
+        [("cache memory 987", '"987"')],
+    ),
+    # a bare generic word names different things
+    (
+        "RN002",
+        document(
+            extra="[0006] The cover fills the space 28 between the left side and the right side. The space 28"
+            " is closed. The cover is as wide as the space 29 between the wheels."
+        ),
+        [],
+    ),
     ("RN002", document(extra="[0006] Finally the lever 41 returns."), [("lever 41", '"41"')]),
     # a second element of the same kind introduced with its own numeral is fine
     ("RN002", document(extra="[0006] A second lever 41 and another lever 43 are provided."), []),
@@ -188,6 +308,15 @@ CASES = [
         "RN003",
         document(claims="1. The truck of claim 1, wherein the frame holds at least 2 wheels of formula (3)."),
         [],
+    ),
+    # in a claim, "(41)" after "subject" is a reference numeral; after "formula" a label
+    (
+        "RN003",
+        document(
+            claims="1. A method of treating a subject (41) in need thereof, comprising administering to the"
+            " subject a compound of formula (43)."
+        ),
+        [("41", '"41"')],
     ),
     ("FR001", document(), []),
     (

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from backend.nlp.inflection import singular
-from backend.nlp.structure import Claim, ClaimSet
+from backend.nlp.structure import Claim, ClaimSet, DependencyForm
 
 __all__ = [
     "AntecedentIssue",
@@ -525,9 +525,10 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
                     and not m.plural
                     # "connected to the cannula and communicating with ...": a verb, not a noun;
                     # "the sensor node and associated error range": a new item that goes with it
-                    and not (len(run) == 1 and first_word.lower_.endswith("ing")
-                             and toks[next_real(run[-1] + 1)].tag_ in ("IN", "TO")
-                             if next_real(run[-1] + 1) < n else False)
+                    # "and fit said rim": a verb with its object
+                    and not (len(run) == 1 and next_real(run[-1] + 1) < n and (
+                        (first_word.lower_.endswith("ing") and toks[next_real(run[-1] + 1)].tag_ in ("IN", "TO"))
+                        or lower[next_real(run[-1] + 1)] in REF_DETS))
                     and first_word.lower_ not in _NEW_ITEM_MODIFIERS
                     and all(b.is_space or b.lower_ in ("and", "or", ",", "and/or") for b in between)
                     and any(b.lower_ in ("and", "or", "and/or") for b in between)
@@ -786,7 +787,8 @@ def _branch_ok(
     )
     if not ok and parent.depends_on:
         inner = stack | {num}
-        ok = all(_branch_ok(claims, p, ref, m, infos, memo, inner) for p in parent.depends_on)
+        every = any if parent.dependency_form == DependencyForm.CUMULATIVE else all
+        ok = every(_branch_ok(claims, p, ref, m, infos, memo, inner) for p in parent.depends_on)
     memo[key] = ok
     return ok
 
@@ -816,6 +818,7 @@ def _check_claim(
     chain_words: set[str] = set().union(*(infos[num].tokens_lower for num in anc if num in infos))
     chain_verbs: set[str] = set().union(*(infos[num].verbs_lower for num in anc if num in infos))
     linear = _linear_chain(claims, c)
+    cumulative = c.dependency_form == DependencyForm.CUMULATIVE
     linear_terms = [(t, mm, num) for t, mm, num in anc_terms if linear is not None and num in linear]
     memo: dict[tuple[int, int, tuple[str, ...]], bool] = {}
     local: list[tuple[tuple[str, ...], Mention]] = []
@@ -851,6 +854,10 @@ def _check_claim(
                 for p in c.depends_on:
                     if not _branch_ok(claims, p, ref, m, infos, memo, frozenset({c.number})):
                         missing.add(p)
+                if cumulative and len(missing) < len(set(c.depends_on)):
+                    # "The material of claim 13, wherein the composition of claim 1 ...": every claim
+                    # referred to is incorporated at once, so one of them supplying the term is enough
+                    missing = set()
                 if missing:
                     continue
             # ambiguity (single chain only): the exact term introduced with "a"/"an" more than once
@@ -884,6 +891,8 @@ def _check_claim(
             if written and (not independent_missing or _introduced_any(written, [own])):
                 missing = {p for p in missing if not _introduced_any(written, [own, *_chain_texts(claims, p)])}
                 independent_missing = False
+            if cumulative and len(missing) < len(set(c.depends_on)):
+                missing = set()
         missing_chains = [(p,) for p in sorted(missing)] + ([()] if independent_missing else [])
         chains = [(p,) for p in c.depends_on] or [()]
         phrase = " ".join(text[m.start : m.end].split())
@@ -1053,10 +1062,11 @@ def _written_reference(doc: Any, m: Mention) -> list[list[list[str]]] | None:
         return None
     readings = [[words]]
     last = toks[i - 1] if i > 0 else None
-    if len(words) > 1 and words[-1].endswith("s") and (
+    if len(words) > 1 and (
         (nxt is not None and nxt.lower_ in _OBJECT_STARTS) or (last is not None and last.tag_ == "VBZ")
     ):
-        # "the path contacts the wall": a verb with its object after the noun phrase
+        # "the path contacts the wall", "the conduit and the reservoir form a circuit": a verb with
+        # its object after the noun phrase
         readings.append([words[:-1]])
     elif (
         len(words) > 1
@@ -1155,12 +1165,27 @@ def _introduced_in(words: Sequence[str], texts: Sequence[str]) -> bool:
     return any(pattern.search(text) for pattern in _intro_patterns(tuple(words)) for text in texts)
 
 
+# nouns in -ing that follow another noun in a compound ("a lever housing", "a ball bearing")
+_ING_NOUNS = (
+    "housing", "bearing", "casing", "coating", "opening", "fitting", "mounting", "coupling", "bushing",
+    "lining", "winding", "spring", "ring", "string", "wing", "ceiling", "building", "drawing", "setting",
+    "filling", "sealing", "seating", "spacing", "packing", "tubing", "wiring", "padding", "molding",
+    "moulding", "landing", "heading", "fastening", "clothing", "bedding", "railing", "flooring",
+    "sheathing", "framing", "piping", "marking", "recording", "reading", "rating", "training", "finishing",
+    "plating", "cladding", "shielding", "dressing", "thing", "sling", "topping", "mapping", "listing",
+    "timing", "processing", "programming", "printing", "lighting", "heating", "cooling", "routing",
+    "signaling", "signalling", "scheduling", "caching", "switching", "sensing", "imaging", "holding",
+    "handling", "cutting", "welding", "bonding", "etching", "doping", "binding", "loading", "spacing",
+)  # fmt: skip
 _ENDS_PHRASE = (
     r"(?=\s*(?:$|[^\w\s-]|\d|(?:" + "|".join(sorted(_PHRASE_END, key=len, reverse=True)) + r"|\w+ed"
     # adjectives after the noun: "a poppet valve moveable relative to", "a device distant from"
     r"|distant|proximate|remote|parallel|perpendicular|opposite|spaced|capable|suitable|responsive"
     r"|(?!(?:cable|table|variable|vegetable|consumable|deliverable|receivable|disposable|collectible"
     r"|convertible|stable|constable|bible|crucible)\b)[\w-]+(?:able|ible)"
+    # a participle with its object or preposition: "a triisocyanate corresponding to", "a lever
+    # housing the spring" (not the nouns in -ing: "a lever housing for the spring")
+    r"|(?!(?:" + "|".join(_ING_NOUNS) + r")\b)[\w-]+ing(?=\s+(?:to|with|in|on|at|from|for|by|into|onto|the|an?|said|each)\b)"
     # adverbs ("co-axially disposed"), not the nouns that end in -ly
     r"|(?!(?:assembly|supply|family|anomaly|reply|poly|jelly|belly|rally|ally|fly|butterfly|dolly|"
     r"gully|trolley|doily|monopoly)\b)[\w-]+ly)\b))"
@@ -1204,11 +1229,15 @@ def _intro_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         # the part introduced on its owner, the owner itself referred to: "said swirler including a
         # forward portion" introduces "said swirler forward portion", "an object having a rigid
         # body with a first end" "said object first end"
-        patterns.append(
-            rf"\b(?:the|said|an?|one)\s+(?:[\w-]+\s+){{0,2}}?{parts[0]}\s+(?:having|has|with|including|includes|"
-            rf"comprising|comprises|defining|defines)\s*:?\s+(?:[^;:.]{{0,60}}?\s)?(?:an?|one|at\s+least\s+one)\s+{rest}"
-            + _ENDS_PHRASE
-        )
+        for j in range(1, len(words)):
+            # "an annular dome plate having an inner portion" introduces "said dome plate inner portion"
+            owner = r"\s+".join(parts[:j])
+            part = r"\s+".join([*parts[j:-1], head])
+            patterns.append(
+                rf"\b(?:the|said|an?|one)\s+(?:[\w-]+\s+){{0,2}}?{owner}\s+(?:having|has|with|including|includes|"
+                rf"comprising|comprises|defining|defines)\s*:?\s+(?:[^;:.]{{0,60}}?\s)?(?:an?|one|at\s+least\s+one)\s+"
+                rf"{part}" + _ENDS_PHRASE
+            )
         # the first word said after the rest: "a thin film comprising nanoparticles" introduces "the
         # nanoparticle thin film", "a housing made of aluminium" "the aluminium housing"
         patterns.append(
@@ -1217,8 +1246,16 @@ def _intro_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
         )
     # one article shared by two nouns: "an ear or nostril" introduces "said nostril"
     patterns.append(
-        rf"\b{_INTRO_WORDS}\s+(?:[\w-]+\s+){{1,3}}(?:or|and|and/or)\s+" + r"\s+".join([*parts[:-1], head]) + _ENDS_PHRASE
+        rf"\b{_INTRO_WORDS}\s+(?:[\w()-]+\s+){{1,3}}(?:or|and|and/or)\s+" + r"\s+".join([*parts[:-1], head]) + _ENDS_PHRASE
     )
+    if words[-1] != singular(words[-1]):
+        # a bare plural after a preposition or a verb introduces: "for accommodating stacked probe
+        # covers", "pictures showing subjects wearing ..."
+        patterns.append(
+            r"(?:^|[,;:(]\s*|\b(?:for|of|with|to|in|on|from|by|and|or|comprising|including|having|containing|"
+            r"[\w-]+ing|[\w-]+ed)\s+)" + r"\s+".join([*parts[:-1], re.escape(words[-1])])
+            + r"\b(?:" + _ENDS_PHRASE + r"|(?=\s+[\w-]+ing\b))"
+        )
     if len(words) >= 3:
         # the owner after the part: "a right segment of the retainer flange" introduces "the right
         # retainer flange segment"

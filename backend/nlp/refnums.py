@@ -449,6 +449,17 @@ STOPWORDS = frozenset(
         "become",
         "set",
         "sets",
+        "although",
+        "though",
+        "because",
+        "since",
+        "unless",
+        "until",
+        "whether",
+        "once",
+        "however",
+        "hereinafter",
+        "hereafter",
     ]
 )
 """Words that end a reference-numeral term when walking back from the numeral."""
@@ -881,6 +892,9 @@ NUMERAL_LABELS_DEFAULT = frozenset(
         "references",
         "tab",
         "tbl",
+        "citation",
+        "citations",
+        "literature",
     ]
 )
 """Words before a number that make it a label, not a reference numeral ("FIG. 1", "step 202",
@@ -944,13 +958,24 @@ def _term_before(text: str, pos: int, labels: frozenset[str]) -> tuple[str, int,
     words = [(w.group(), w.start()) for w in re.finditer(r"[A-Za-z][A-Za-z\-]*", chunk)]
     kept: list[tuple[str, int]] = []
     prev = ""
-    for w, off in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        w, off = words[i]
         lw = w.lower()
         if lw in STOPWORDS or (lw.endswith("ly") and len(lw) > 4 and kept):
             prev = lw
             break
+        if lw == "s" and kept and m.start(1) + off > 0 and before[m.start(1) + off - 1] in "'\u2019":
+            prev = "'s"  # "the cable's opening 116": the term is "opening"
+            break
         kept.append((w, off))
         if len(kept) == 3:
+            # three words kept: the word before them ("the data augmentation engine 16"), or the
+            # one before that for a longer name cut short ("the big gas flow channel 16"), is still
+            # the determiner of the term
+            for w2, _ in reversed(words[max(0, i - 2) : i]):
+                if w2.lower() in STOPWORDS:
+                    prev = w2.lower()
+                    break
             break
     if not kept:
         return None
@@ -1032,13 +1057,59 @@ _VERBISH = frozenset(
 )
 
 
+_IN_PREPOSITION_RE = re.compile(
+    r"\s?in\s+(?!(?:diameter|length|width|height|depth|thick|thickness|long|wide|high|deep|tall|by|x"
+    r"|square|cubic|radius|size|apart|per|and|or|to)\b)[A-Za-z]"
+)
+"""After a number, "in" followed by a word is the preposition ("the lever 12 in FIG. 2", "the
+spring 14 in the housing"), not inches ("12 in. long", "4 in diameter", "2 in by 3 in")."""
+
+
+_LEGEND_ENTRY_RE = re.compile(
+    rf"(?P<num>{NUMERAL})\s*[:=\-\u2013\u2014.]?\s+(?P<term>[A-Za-z][A-Za-z\-'/&() ]*?[A-Za-z)])"
+    rf"\s*(?:[;,.]\s*|\s+(?=\d)|$)"
+)
+_PARA_NUMBER_RE = re.compile(r"\s*(?:\[\d{1,5}\]|\(\d{1,5}\))?\s*")
+
+
+def _legend_entries(text: str) -> list[re.Match[str]] | None:
+    """The entries of a list of reference signs written numeral first, one paragraph ("10 vertical
+    food cooker 11 upper warming portion 12 support frame ..."; "10 connecting member; 12a rib;"),
+    or None when `text` is not such a list. Walking back from each numeral would pair it with the
+    previous entry's term."""
+    pos = _PARA_NUMBER_RE.match(text).end()
+    entries = []
+    while pos < len(text):
+        m = _LEGEND_ENTRY_RE.match(text, pos)
+        if not m:
+            return None
+        words = m.group("term").lower().split()
+        if len(words) > 6 or sum(1 for w in words if w in STOPWORDS) > 1:
+            return None
+        entries.append(m)
+        pos = m.end()
+    return entries if len(entries) >= 3 else None
+
+
 def reference_mentions(paragraph: int, text: str, labels: frozenset[str]) -> Iterator[RefMention]:
     """Reference numerals of one description paragraph with their terms.
 
     "the drive shaft 12" -> ("drive shaft", "12"); "springs 14a and 14b" -> two weak mentions of
     "spring"; "FIG. 3", "step 202", "10 mm", "12-18", "Ser. No. 12/345,678", "claim 1" and
     "[0023]" are not reference numerals. Numerals without a term before them are yielded with
-    term "" (they still count as used)."""
+    term "" (they still count as used). A list of reference signs written numeral first ("10
+    cooker 11 lid 12 frame") yields each numeral with the term after it, as weak mentions."""
+    if text[:1].isdigit() or text[:1] in "[(":
+        legend = _legend_entries(text)
+        if legend is not None:
+            for e in legend:
+                words = e.group("term").split()
+                cut = next((i for i, w in enumerate(words) if w.lower() in STOPWORDS), len(words))
+                words = words[:cut] or words  # "71 apertures in fire pan": "aperture"
+                term = " ".join([w.lower() for w in words[-3:-1]] + [singular(words[-1].lower())])
+                num = _normalise_numeral(e.group("num"))
+                yield RefMention(paragraph, num, term, e.start(), e.end("num"), e.start("num"), False)
+            return
     pos = 0
     n = len(text)
     while pos < n:
@@ -1049,7 +1120,11 @@ def reference_mentions(paragraph: int, text: str, labels: frozenset[str]) -> Ite
         raw = m.group("num")
         after = text[m.end() : m.end() + 12]
         unit = re.match(r"\s?([^\s,;.)]+)", after)
-        if unit and (unit.group(1) in UNITS or unit.group(1).lower() in UNITS):
+        if (
+            unit
+            and (unit.group(1) in UNITS or unit.group(1).lower() in UNITS)
+            and not (unit.group(1) == "in" and _IN_PREPOSITION_RE.match(text, m.end()))
+        ):
             continue
         if (
             raw[-1:].isalpha()
@@ -1071,7 +1146,8 @@ def reference_mentions(paragraph: int, text: str, labels: frozenset[str]) -> Ite
             yield RefMention(paragraph, num, "", m.start("num"), m.end(), m.start("num"), False)
             continue
         term, start, plural, before = found
-        strong = not plural and not m.group("paren")  # "(12)" in a description is often a citation
+        # "(12)" in a description is often a citation; "channel/runner 46" names one element twice
+        strong = not plural and not m.group("paren") and text[start - 1 : start] != "/"
         yield RefMention(paragraph, num, term, start, m.end(), m.start("num"), strong, before)
         # list continuation: "springs 14a and 14b", "waveguides 120, 130, 140"
         while True:
@@ -1090,14 +1166,93 @@ _PAREN_CLAIM_RE = re.compile(
 )
 
 
-def claim_numerals(text: str, labels: frozenset[str]) -> Iterator[tuple[str, int, int, str, bool]]:
+CLAIM_PAREN_LABELS = frozenset(
+    [
+        "fig",
+        "figs",
+        "figure",
+        "figures",
+        "step",
+        "steps",
+        "stage",
+        "stages",
+        "claim",
+        "claims",
+        "paragraph",
+        "paragraphs",
+        "para",
+        "table",
+        "tables",
+        "example",
+        "examples",
+        "formula",
+        "formulas",
+        "formulae",
+        "equation",
+        "equations",
+        "eq",
+        "eqs",
+        "expression",
+        "expressions",
+        "relation",
+        "relations",
+        "relationship",
+        "inequality",
+        "inequalities",
+        "condition",
+        "conditions",
+        "requirement",
+        "requirements",
+        "scheme",
+        "schemes",
+        "compound",
+        "compounds",
+        "intermediate",
+        "intermediates",
+        "group",
+        "groups",
+        "moiety",
+        "no",
+        "nos",
+        "seq",
+        "id",
+        "embodiment",
+        "embodiments",
+        "aspect",
+        "aspects",
+        "item",
+        "items",
+        "case",
+        "cases",
+        "type",
+        "class",
+        "pat",
+        "patent",
+        "patents",
+        "publication",
+        "application",
+        "ref",
+        "refs",
+    ]
+)
+"""Words after which a parenthesised number in a claim is a label, not a reference numeral
+("compound of formula (1)", "a step (2) of heating", "satisfying condition (3)"). Narrower than
+`NUMERAL_LABELS_DEFAULT`: "a subject (12)", "a sample (12)", "a model (12)" carry a reference
+numeral, though "subject 12", "sample 12" in a description are labels."""
+
+
+def claim_numerals(
+    text: str, labels: frozenset[str], paren_labels: frozenset[str] | None = None
+) -> Iterator[tuple[str, int, int, str, bool]]:
     """Reference numerals in claim text: parenthesised "(12)", "(12, 14)" after a word, and bare
     "lever 12". Yields (numeral, start, end, term, parenthesised) with offsets of the numeral in
-    `text`."""
+    `text`. `paren_labels` (default `labels`) are the words that make a parenthesised number a
+    label."""
     seen: set[int] = set()
+    paren_labels = labels if paren_labels is None else paren_labels
     for m in _PAREN_CLAIM_RE.finditer(text):
         word = m.group("word").lower()
-        if word in labels or word in STOPWORDS:
+        if word in paren_labels or word in STOPWORDS:
             continue
         for n in re.finditer(NUMERAL, m.group("nums")):
             s = m.start("nums") + n.start()

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from backend.nlp.refnums import (
+    CLAIM_PAREN_LABELS,
     NUMERAL_LABELS_DEFAULT,
     FigureMention,
     RefMention,
@@ -433,11 +434,70 @@ def _established(mentions: list[RefMention]) -> Counter[tuple[str, str]]:
     return Counter((m.numeral, m.head) for m in mentions if m.strong and m.term)
 
 
+_ALIAS_CUE_RE = re.compile(
+    r"\b(?:or|such as|e\.g\.|i\.e\.|for example|for instance|namely|that is|in the form of"
+    r"|(?:also|hereinafter|otherwise) (?:called|named|termed|known|referred)|referred to as|known as"
+    r"|which (?:can|may|could|might|will|is) be)(?!\w)|^\S+\s*[(/=]",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.;:!?]\s+[A-Z(\[]")
+
+
+def _alias(ctx: CheckContext, m: RefMention, named: list[RefMention]) -> bool:
+    """Whether `m` names, in the same sentence, the element a mention of `named` names, with a cue
+    between them ("an opening 165, such as a rectangular aperture 165"; "a suitable actuator 96,
+    which can be a fluid cylinder 96"; "polysorbate 20 (Tween 20)"): another name, not another
+    element. "The lever 12 pivots on the pin 12" has no cue and is still reported."""
+    text = ctx.document.paragraphs[m.paragraph].text
+    for o in named:
+        if o.paragraph != m.paragraph:
+            continue
+        first, second = (o, m) if o.start < m.start else (m, o)
+        gap = text[first.num_start : second.start]  # the first numeral, the words up to the second term
+        if (
+            len(gap) <= 60
+            and not re.search(r"\d", gap[len(first.numeral) :])
+            and not _SENTENCE_END_RE.search(gap)
+            and _ALIAS_CUE_RE.search(gap)
+        ):
+            return True
+    return False
+
+
+def _enumerated_terms(mentions: list[RefMention]) -> set[str]:
+    """Terms written with three or more different one-digit numbers ("category 0", "category 1",
+    "category 3"; "cluster 1", "cluster 2", "cluster 4"; "immunomer 2", "immunomer 5"): an
+    enumeration of kinds or values, not one element with its reference numeral ("first layer 2",
+    "second layer 4", "third layer 6" are three terms; so are "first electric control valve 1",
+    "second electric control valve 3", though cut to their last three words)."""
+    digits: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.term and len(m.base) == 1 and m.term.count(" ") <= 1:
+            digits[m.term].add(m.base)
+    return {t for t, nums in digits.items() if len(nums) >= 3}
+
+
+def _element_like(head: str) -> bool:
+    """Whether `head` can name an element at all: a word, not a chemical group written before a
+    locant ("methyl 2", "benzyl 4")."""
+    return head.replace("-", "").isalpha() and not head.endswith("yl")
+
+
 def _is_refnum_document(mentions: list[RefMention]) -> bool:
-    """Reference numerals are used systematically: at least eight numerals each written twice or
-    more with the same term (scientific texts with "Tween 20", "PEG 300" rarely have as many)."""
-    est = _established(mentions)
-    return sum(1 for n in est.values() if n >= 2) >= 8
+    """Reference numerals are used systematically: at least eight numeral-term pairs each written
+    twice or more, the term element-like and no enumeration, the numeral's most frequent term
+    element-like too (scientific texts with "Tween 20", "PEG 300", "methyl 2", "benzyl 2" and "to
+    give 2" for compound 2, or "cluster 1", "cluster 2", "cluster 3", rarely have as many)."""
+    enumerated = _enumerated_terms(mentions)
+    by_numeral: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.strong and m.term and m.term not in enumerated:
+            by_numeral[m.numeral][m.head] += 1
+    pairs = 0
+    for heads in by_numeral.values():
+        if _element_like(heads.most_common(1)[0][0]):
+            pairs += sum(1 for head, n in heads.items() if n >= 2 and _element_like(head))
+    return pairs >= 8
 
 
 def _acronym(a: str, b: str) -> bool:
@@ -455,6 +515,14 @@ def _edits_le1(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or a[i + 1 :] == b[i:] or a[i:] == b[i + 1 :]
 
 
+def _transposed(a: str, b: str) -> bool:
+    """Whether `b` is `a` with two adjacent letters swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 def _compatible(t1: str, t2: str, generic: frozenset[str] = frozenset()) -> bool:
     """Whether two terms may name the same element ("lever" / "lever arm", "shaft" / "drive
     shaft", "device" / anything, "LED" / "light emitting diode", "shadow image" / "shadow
@@ -467,6 +535,8 @@ def _compatible(t1: str, t2: str, generic: frozenset[str] = frozenset()) -> bool
         return True
     if len(h1) >= 6 and len(h2) >= 6 and _edits_le1(h1, h2):
         return True  # a misspelling ("photodetctor"): the same element
+    if len(h1) >= 3 and _transposed(h1, h2):
+        return True  # letters swapped ("DBR" / "DRB"): the same element
     s1 = {stem(w) for w in w1 if w not in _GENERIC_REF_HEADS}
     s2 = {stem(w) for w in w2 if w not in _GENERIC_REF_HEADS}
     if s1 & s2:
@@ -484,7 +554,7 @@ def _plausible_term(m: RefMention, est: Counter[tuple[str, str]], heads_elsewher
         return False
     if head.endswith("ed") and head not in heads_elsewhere:
         return False
-    if head.endswith("yl"):
+    if not _element_like(head):
         return False  # "methyl 5", "benzyl 3": chemical locants, not reference numerals
     return m.before in _ARTICLES or est[(m.numeral, head)] >= 2 or head in heads_elsewhere
 
@@ -503,7 +573,11 @@ def numeral_two_terms(ctx: CheckContext) -> Iterator[Hit]:
     Collects, in the description, the term written before each reference numeral ("the lever
     12") and reports a numeral that designates two different terms ("lever 12" and "spring 12").
     Variants of one term ("lever 12", "lever arm 12", "the first lever 12"), generic words
-    ("assembly 10", "device 10") and letter-suffixed numerals ("12a") do not conflict.
+    ("assembly 10", "device 10"), letter-suffixed numerals ("12a") and a second name given in
+    the same sentence ("an opening 165, such as a rectangular aperture 165") do not conflict.
+    Numbers that are not reference numerals are left alone: chemical locants ("methyl 2"),
+    enumerations ("category 1", "category 2", "category 3") and a list of reference signs
+    written numeral first ("10 cooker 11 lid 12 frame").
 
     Why it matters
     37 CFR 1.84(p)(4): the same part of an invention appearing in more than one view must be
@@ -523,17 +597,24 @@ def numeral_two_terms(ctx: CheckContext) -> Iterator[Hit]:
     est = _established(mentions)
     generic = _generic_nouns(ctx)
     small = sum(1 for (num, _), n in est.items() if n >= 2 and len(num) == 1) >= 3
+    enumerated = _enumerated_terms(mentions)
     by_numeral: dict[str, list[RefMention]] = defaultdict(list)
     for m in mentions:
-        if m.strong and m.term and (small or len(m.base) >= 2):
+        if (
+            m.strong
+            and m.term
+            and (small or len(m.base) >= 2)
+            and m.base.strip("0")
+            and m.term not in enumerated
+        ):
             by_numeral[m.numeral].append(m)
     for numeral, ms in by_numeral.items():
         heads = Counter(m.head for m in ms)
         if len(heads) < 2:
             continue
         dom = max(ms, key=lambda m: (heads[m.head], -ms.index(m)))
-        if heads[dom.head] < 2:
-            continue  # no established term for this numeral
+        if heads[dom.head] < 2 or not _element_like(dom.head):
+            continue  # no established element name for this numeral ("methyl 2": a locant)
         dominant = dom.term
         heads_elsewhere = {h for (num, h) in est if num != numeral}
         reported: set[str] = set()
@@ -542,6 +623,7 @@ def numeral_two_terms(ctx: CheckContext) -> Iterator[Hit]:
                 m.head in reported
                 or _compatible(m.term, dominant, generic)
                 or not _plausible_term(m, est, heads_elsewhere)
+                or _alias(ctx, m, [o for o in ms if _compatible(o.term, dominant, generic)])
             ):
                 continue
             reported.add(m.head)
@@ -570,9 +652,10 @@ def _location(m: RefMention):
 def term_two_numerals(ctx: CheckContext) -> Iterator[Hit]:
     """What it does
     Reports a term that is referred back to ("the lever 21") with a numeral used nowhere else,
-    while the same term otherwise carries another numeral ("lever 12" throughout): typically a
-    typing slip. Distinct elements of the same kind introduced with their own numerals ("a first
-    lever 12", "a second lever 14", "another bolt 32") are not reported.
+    while the same term otherwise carries another numeral ("lever 12", written twice or more):
+    typically a typing slip. Distinct elements of the same kind introduced with their own numerals
+    ("a first lever 12", "a second lever 14", "another bolt 32") and bare generic words ("the space
+    28", "the space 29") are not reported.
 
     Why it matters
     37 CFR 1.84(p)(4) requires the same part to be designated by the same reference character in
@@ -594,16 +677,19 @@ def term_two_numerals(ctx: CheckContext) -> Iterator[Hit]:
     for m in mentions:
         if m.term:
             base_terms[m.base].add(m.head)
+    generic = _generic_nouns(ctx)
     by_term: dict[str, list[RefMention]] = defaultdict(list)
     for m in mentions:
-        if m.strong and m.term and m.head not in _GENERIC_REF_HEADS:
+        # a bare generic word names different things ("the space 28 between the sides ... the
+        # space 29 between the wheels"); "flow path 20" / "flow path 21" is still one term
+        if m.strong and m.term and m.head not in _GENERIC_REF_HEADS and m.term not in generic:
             by_term[m.term].append(m)
     for term, ms in by_term.items():
         counts = Counter(m.base for m in ms)
         if len(counts) < 2:
             continue
         dominant, dom_n = counts.most_common(1)[0]
-        if dom_n < 3:
+        if dom_n < 2:
             continue
         for base in counts:
             if base == dominant or base_count[base] > 1 or base_terms[base] != {ms[0].head}:
@@ -636,8 +722,8 @@ def claim_numeral_missing(ctx: CheckContext) -> Iterator[Hit]:
     Why it matters
     Reference characters in claims must correspond to the drawings and description (MPEP
     608.01(m)); a numeral nowhere in the description is a typing error, or points at a part that
-    is not disclosed. Labels such as "claim 1", "formula (1)", "SEQ ID NO: 3" and units are not
-    taken for numerals.
+    is not disclosed. Labels such as "claim 1", "formula (1)", "step (2)", "SEQ ID NO: 3" and
+    units are not taken for numerals; "a subject (12)" or "a sample (12)" in a claim is.
 
     Example
     Claim 1: "a lever (21) pivotally mounted", while the description calls it "lever 12".
@@ -654,8 +740,11 @@ def claim_numeral_missing(ctx: CheckContext) -> Iterator[Hit]:
     refnum_doc = _is_refnum_document(mentions)
     ref_heads = {m.head for m in mentions if m.term}
     labels = _labels(ctx)
+    # in parentheses in a claim only a few words take a label number ("formula (1)", "step (2)");
+    # "a subject (12)", "a sample (12)" carry a reference numeral
+    paren_labels = CLAIM_PAREN_LABELS | (labels - NUMERAL_LABELS_DEFAULT)
     for claim in ctx.claims.active:
-        for numeral, start, end, term, paren in claim_numerals(claim.text, labels):
+        for numeral, start, end, term, paren in claim_numerals(claim.text, labels, paren_labels):
             if not paren and not (refnum_doc and (term.rsplit(" ", 1)[-1] in ref_heads or len(numeral) >= 2)):
                 continue
             base = re.match(r"\d+", numeral).group()
