@@ -17,7 +17,7 @@ and TM rules run directly (no other rule). Printed:
    - rn_reuse:   a numeral reused for a new term ("The bracket 12 ..." added),                 RN001
    - rn_stray:   one later "the lever 12" -> "the lever 987",                                   RN002
    - rn_claim:   "(987)" put after a noun of claim 1,                                           RN003
-   - cs_delete:  every description mention of a claim-1 head noun, in every inflected form
+   - cs_delete:  every description mention of a claim-1 head noun, in every form sharing its stem
                  ("pump", "pumps", "pumping"), renamed ("widget"),                              CS001
    - fr_drop:    every detailed-description mention "FIG. N" of one figure removed,            FR001
    - fr_bdd:     "FIG. 99 is another view." added to the brief description only,              FR001
@@ -274,6 +274,7 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
     if kind == "cs_delete":
         if not rec["claims"]:
             return None
+        from backend.nlp.refnums import stem
         from backend.nlp.rules.description_checks import _GENERIC_HEADS, _claim_terms
 
         doc = _STATE["parser"].parse(rec["claims"][0]["text"])
@@ -291,11 +292,14 @@ def inject(rec: dict, kind: str) -> tuple[dict, str] | None:
             if not any(pat.search(it["text"]) for it in desc):
                 continue
 
-            # every form of the word goes ("pumps", "pumping", "pumped"): with inflection handled,
-            # a description that still says "pumping" does use the claim term "pump"
-            def rename(mm: re.Match[str], h: str = h) -> str:
+            # every form of the word goes ("pumps", "pumping", "pumped"; "connection", "connected"):
+            # a description that still says "pumping" or "connected" does use the claim term
+            root = stem(h)
+
+            def rename(mm: re.Match[str], h: str = h, root: str = root) -> str:
                 w = singular(mm.group()).lower()
-                return "widget" if w == h or (w.startswith(h) and len(w) - len(h) <= 4) else mm.group()
+                same = w == h or (w.startswith(h) and len(w) - len(h) <= 4)
+                return "widget" if same or (len(root) >= 4 and stem(w) == root) else mm.group()
 
             for it in desc:
                 it["text"] = words.sub(rename, it["text"])
@@ -488,6 +492,7 @@ def main() -> None:
         f"median {statistics.median(secs) * 1000:.0f} ms, p95 {secs[int(0.95 * (len(secs) - 1))] * 1000:.0f} ms, "
         f"max {secs[-1] * 1000:.0f} ms; {chars / sum(secs) / 1e6:.2f} M chars/s"
     )
+    claim_support_precision(results)
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as f:
             for r in results:
@@ -495,6 +500,35 @@ def main() -> None:
                     json.dumps({"id": r["id"], "grant": r["grant"], **x}) + "\n" for x in r["findings"]
                 )
         print(f"findings written to {args.dump}")
+
+
+CS_LABELS = ROOT / "bench" / "data" / "claim_support_labels.jsonl"
+
+
+def claim_support_precision(results: list[dict]) -> None:
+    """The CS001 findings on granted patents against the hand labels (every CS001 finding on the
+    grants when they were judged; rubric bench/data/claim_support_rubric.md): how many of those
+    still reported are valid, and how many findings have no label (found since)."""
+    if not CS_LABELS.exists():
+        return
+    labels = {}
+    for line in CS_LABELS.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            lab = json.loads(line)
+            labels[(lab["doc"], lab["claim"], lab["term"])] = lab["label"]
+    found = [
+        (r["id"], x["claim"], x["text"]) for r in results if r["grant"] for x in r["findings"] if x["code"] == "CS001"
+    ]
+    if not found:
+        return
+    grants = sum(1 for r in results if r["grant"])
+    kept = Counter(labels.get(k, "unlabelled") for k in found)
+    gone = Counter(label for k, label in labels.items() if k not in set(found))
+    print(
+        f"\nCS001 on grants against the hand labels: {len(found)} found, valid {kept['valid']}, "
+        f"invalid {kept['invalid']}, unlabelled {kept['unlabelled']} ({kept['invalid'] / grants:.2f} known false "
+        f"per grant); no longer reported: {gone['invalid']} invalid, {gone['valid']} valid"
+    )
 
 
 if __name__ == "__main__":

@@ -192,6 +192,11 @@ def test_vocabulary():
     v = Vocabulary.build(["The shafts rotate.", "A circuitry board."])
     assert v.uses_noun("shaft") and v.uses_noun("circuit") and not v.uses_noun("lever")
     assert v.related("rotation") and v.near("shaft", "rotation")
+    # another form sharing the stem is a use of the term; an agent noun is a thing of its own
+    v = Vocabulary.build([("The handle is connected to the frame; the strands are laterally spaced, "
+                          "the processing of the data.")])
+    assert v.uses_noun("connection") and v.uses_noun("spacing")
+    assert not v.uses_noun("processor") and not v.uses_noun("connector")
 
 
 # ------------------------------------------------------------------------------------------

@@ -144,8 +144,9 @@ class Vocabulary:
         return stem(word) in self.positions
 
     def uses_noun(self, noun: str) -> bool:
-        """Whether the text uses `noun`: in the singular or plural, or as the start of a longer word
-        ("circuit" in "circuitry", "window" in "windowed")."""
+        """Whether the text uses `noun`: in the singular or plural, as the start of a longer word
+        ("circuit" in "circuitry", "window" in "windowed"), or in another form sharing its stem
+        ("connection" / "connected", "spacing" / "spaced")."""
         s = singular(noun)
         if s in self.words:
             return True
@@ -155,7 +156,12 @@ class Vocabulary:
             self.sorted_words = sorted(self.words)
         words = self.sorted_words
         i = bisect_left(words, s)
-        return i < len(words) and words[i].startswith(s) and len(words[i]) - len(s) <= 4
+        if i < len(words) and words[i].startswith(s) and len(words[i]) - len(s) <= 4:
+            return True
+        # another form of the same word: "connection" / "connected", "uniformity" / "uniform"; not
+        # for an agent noun, a thing of its own ("processor" is not "processing")
+        root = stem(noun)
+        return len(root) >= 4 and not s.endswith("or") and root in self.positions
 
     def related(self, word: str) -> bool:
         """Laxer than `has`: also true when a description word of six letters or more starts with

@@ -303,7 +303,9 @@ def claim_term_unsupported(ctx: CheckContext) -> Iterator[Hit]:
     """What it does
     Finds noun phrases of the claims (the head noun and the modifier next to it, e.g. "rotatable
     shaft") whose words the description (every section except the claims and the abstract) never
-    uses, allowing for plurals and inflection ("shafts", "rotation" support "rotatable shaft").
+    uses, allowing for plurals, inflection and other forms of the word ("shafts", "rotation"
+    support "rotatable shaft"; "connected" supports "connection"; not for an agent noun:
+    "processing" does not support "processor").
 
     Why it matters
     37 CFR 1.75(d)(1) requires the claim terms to find clear support or antecedent basis in the
