@@ -99,7 +99,9 @@ def test_suggest_api(api):
     assert response.status_code == 200, response.text
     suggestions = response.json()["suggestions"]
     assert suggestions and suggestions[0]["number"] == 3 and suggestions[0]["claim"].startswith("3. The latch")
-    assert {"paragraph", "paragraph_number", "sentence", "element", "limitation", "score"} <= set(suggestions[0])
+    assert {"paragraph", "paragraph_number", "sentence", "element", "limitation", "score", "parent",
+            "root"} <= set(suggestions[0])
+    assert all(s["parent"] == s["root"] == 1 for s in suggestions)
     assert_error(api.client.post(SUGGEST, headers=caller.headers, json={"claims": "", "description": "x"}), 422,
                  "no_claims")
     assert_error(api.client.post(SUGGEST, json={"claims": CLAIMS, "description": "x"}), 401, "unauthenticated")
@@ -151,3 +153,76 @@ def test_conditions_are_not_dropped():
     out = suggest("1. A lamp assembly comprising a lid and a lamp.",
                   [(0, "When the lid is open, the lamp is lit."), (1, "If the lid is closed, the lamp may be off.")])
     assert out == []
+
+
+# US6530116B2 (corpus sample): claim 16 names a housing but no lid; the description's housing has a
+# shoulder meeting "a mating shoulder of the lid", and says more of the lid
+VACUUM_CLAIM = (
+    "16. A vacuum cleaner comprising: a housing having a housing passage with a passage inlet; and a blower adapted "
+    "to be used separately from the housing, the blower having a blower housing with a blower inlet, a blower "
+    "outlet, and defining a blower passage between the blower inlet and the blower outlet, an impeller disposed in "
+    "the blower passage to move air between the blower inlet and the blower outlet and a motor mounted to the "
+    "blower housing and coupled to the impeller to move the impeller, the blower detachably secured to the housing "
+    "with the blower outlet disposed in communication with the passage inlet such that air entering the passage "
+    "inlet from the blower outlet moves in a first direction, the housing passage constructed to substantially "
+    "limit the movement of the air in the first direction at least in a section of the passage adjacent the passage "
+    "inlet.\n"
+)
+VACUUM_DESCRIPTION = [
+    (21, ("The lid 30 also includes a lid passage 40 having a lid passage inlet 42 and lid passage outlets 44 (one "
+          "shown in FIG. 2, both shown in FIG. 8).")),
+    (35, ("The housing 114 further includes a shoulder 128 which cooperates with a mating shoulder 130 of the lid 30 "
+          "to form a substantially air-tight seal 132 between the lid 30 and the blower 34.")),
+]
+
+
+def test_a_suggestion_about_an_element_another_suggestion_introduces_depends_on_it():
+    out = suggest(VACUUM_CLAIM, VACUUM_DESCRIPTION)
+    texts = [s.text for s in out]
+    assert texts == [
+        ("The vacuum cleaner of claim 16, wherein the housing includes a shoulder which cooperates with a mating "
+         "shoulder of a lid to form a substantially air-tight seal between the lid and the blower."),
+        ("The vacuum cleaner of claim 17, wherein the lid includes a lid passage having a lid passage inlet and lid "
+         "passage outlets."),
+    ], texts
+    shoulder, lid = out
+    assert (shoulder.number, shoulder.parent, shoulder.root) == (17, 16, 16)
+    assert (lid.number, lid.parent, lid.root) == (18, 17, 16) and lid.element == "lid"
+    assert lid.to_json()["root"] == 16 and shoulder.to_json()["root"] == 16
+    # the new claim set passes the antecedent-basis and dependency checks through the chain
+    result = check_text(VACUUM_CLAIM + "".join(f"{s.number}. {s.text}\n" for s in out),
+                        select=("AB001", "AB003", "CD", "CF001", "CN"))
+    assert result.findings == []
+
+
+def test_suggestions_that_depend_on_a_suggestion_count_among_its_claims_ten():
+    """A chained suggestion takes one of the `per_claim` places of its independent claim; the element
+    it refines is told once (no "further comprising a cover that is hinged" next to "wherein the
+    cover is hinged")."""
+    description = [*DESCRIPTION, (5, "The cover 30 may be made of a transparent plastic."),
+                   (6, "In some embodiments, the cover is hinged to the housing.")]
+    out = suggest(CLAIMS, description, summary_paragraphs=[1])
+    cover = next(s for s in out if s.text.endswith("further comprising a cover attached to the housing."))
+    chained = [s for s in out if s.parent != s.root]
+    assert {s.text for s in chained} == {
+        f"The latch assembly of claim {cover.number}, wherein the cover is hinged to the housing.",
+        f"The latch assembly of claim {cover.number}, wherein the cover is made of a transparent plastic.",
+    }
+    assert all(s.number > cover.number and s.root == 1 for s in chained)
+    assert not any("further comprising a cover that" in s.text for s in out)
+    result = check_text(CLAIMS + "".join(f"{s.number}. {s.text}\n" for s in out), select=("AB001", "AB003", "CD", "CN"))
+    assert result.findings == []
+    assert len(suggest(CLAIMS, description, summary_paragraphs=[1], per_claim=3)) == 3
+
+
+def test_suggest_api_chained_suggestion(api):
+    """A suggestion depending on another suggestion: `parent` is that suggestion's number, `root` the
+    independent claim."""
+    caller = api.caller()
+    description = "\n".join(text for _, text in VACUUM_DESCRIPTION)
+    response = api.client.post(SUGGEST, headers=caller.headers,
+                               json={"claims": VACUUM_CLAIM, "description": description})
+    assert response.status_code == 200, response.text
+    got = [(s["number"], s["parent"], s["root"]) for s in response.json()["suggestions"]]
+    assert got == [(17, 16, 16), (18, 17, 16)]
+    assert response.json()["suggestions"][1]["claim"].startswith("18. The vacuum cleaner of claim 17, wherein the lid")

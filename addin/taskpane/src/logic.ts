@@ -169,7 +169,8 @@ export function acceptCompletion(value: string, cursor: number, completion: stri
 
 export interface Suggestion {
   text: string;
-  parent: number | null;
+  number: number | null; // the number the assistant gave it (after the last claim)
+  parent: number | null; // the claim it depends on: a claim, or another suggestion's number
   source: string; // where in the description it comes from ("paragraph 7")
   quote: string; // the description's sentence
   score: number | null;
@@ -185,6 +186,7 @@ export function suggestions(answer: unknown): Suggestion[] {
       const parent = s.parent ?? s.depends_on;
       return {
         text: stripNumber(String(s.text ?? s.claim_text ?? s.claim ?? "")),
+        number: typeof s.number === "number" ? s.number : null,
         parent: Array.isArray(parent) ? Number(parent[0]) : typeof parent === "number" ? parent : null,
         source: typeof paragraph === "number" ? `paragraph ${paragraph + 1}` : "",
         quote: typeof s.sentence === "string" ? s.sentence : typeof s.source_text === "string" ? s.source_text : "",
@@ -192,4 +194,27 @@ export function suggestions(answer: unknown): Suggestion[] {
       };
     })
     .filter((s) => s.text);
+}
+
+/** The suggestions to insert, in order, for `chosen`: a suggestion that depends on another
+ *  suggestion (a chain: "The device of claim 21, wherein the cover ..." after "21. ... further
+ *  comprising a cover") needs that one in the claims first. `inserted` maps the suggestions already
+ *  inserted to the claim numbers they got. */
+export function insertionOrder(all: Suggestion[], chosen: Suggestion, inserted: ReadonlyMap<number, number>): Suggestion[] {
+  const order: Suggestion[] = [];
+  const seen = new Set<Suggestion>();
+  for (let s: Suggestion | undefined = chosen; s && !seen.has(s); ) {
+    seen.add(s);
+    if (s.number !== null && inserted.has(s.number)) break;
+    order.unshift(s);
+    const parent: number | null = s.parent;
+    s = parent === null || inserted.has(parent) ? undefined : all.find((o) => o.number === parent);
+  }
+  return order;
+}
+
+/** `text` referring to claim `to` where it referred to claim `from` (the first reference: the
+ *  dependency of a suggested claim whose parent suggestion was inserted under another number). */
+export function retarget(text: string, from: number, to: number): string {
+  return from === to ? text : text.replace(new RegExp(`\\b(claim\\s+)${from}\\b`, "i"), (_m, word: string) => `${word}${to}`);
 }

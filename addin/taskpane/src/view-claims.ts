@@ -9,11 +9,14 @@ import {
   type ClaimNode,
   type ClaimTree,
   type Completion,
+  type Suggestion,
   acceptCompletion,
   claimsText,
   cloneText,
+  insertionOrder,
   lastNumber,
   renumber,
+  retarget,
   stripNumber,
   suggestions,
 } from "./logic";
@@ -321,17 +324,31 @@ export class ClaimsView {
       }
       const found = suggestions(answer);
       this.notice.info(found.length ? `${found.length} suggested dependent claims.` : "No dependent claims to suggest from the description.");
+      // suggestion number -> the claim number it got; a chained suggestion refers to its parent
+      // suggestion, which goes in first and may get another number than the assistant gave it
+      const inserted = new Map<number, number>();
+      const buttons = new Map<Suggestion, HTMLElement>();
       this.suggestionsList.replaceChildren(
         ...found.map((s) => {
           const insert = h("fluent-button", { class: "insert", appearance: "outline" }, "Insert");
+          buttons.set(s, insert);
           insert.addEventListener("click", () =>
             busy(insert, this.notice, async () => {
-              const number = await this.add(s.text);
-              if (number !== null) {
-                insert.setAttribute("disabled", "");
-                insert.textContent = `Added as claim ${number}`;
-                this.notice.info(`Claim ${number} added at the end of the claims.`);
+              const added: number[] = [];
+              for (const item of insertionOrder(found, s, inserted)) {
+                const parent = item.parent;
+                const text = parent !== null && inserted.has(parent) ? retarget(item.text, parent, inserted.get(parent)!) : item.text;
+                const number = await this.add(text);
+                if (number === null) break;
+                added.push(number);
+                if (item.number !== null) inserted.set(item.number, number);
+                const button = buttons.get(item);
+                button?.setAttribute("disabled", "");
+                if (button) button.textContent = `Added as claim ${number}`;
               }
+              if (added.length === 1) this.notice.info(`Claim ${added[0]} added at the end of the claims.`);
+              else if (added.length > 1)
+                this.notice.info(`Claims ${added.join(" and ")} added at the end of the claims (the claim it depends on first).`);
             }),
           );
           return h(

@@ -7,9 +7,11 @@ import {
   type Finding,
   acceptCompletion,
   cloneText,
+  insertionOrder,
   commentText,
   groupFindings,
   renumber,
+  retarget,
   stripNumber,
   suggestions,
 } from "../src/logic";
@@ -60,6 +62,22 @@ describe("claims", () => {
     );
   });
 
+  test("a chained suggestion goes in after the suggestion it depends on, referring to its new number", () => {
+    const list = suggestions({
+      suggestions: [
+        { number: 4, parent: 1, text: "The widget of claim 1, further comprising a cover." },
+        { number: 5, parent: 1, text: "The widget of claim 1, wherein the lever is red." },
+        { number: 6, parent: 4, text: "The widget of claim 4, wherein the cover is hinged." },
+      ],
+    });
+    const [cover, red, hinged] = list;
+    assert.deepEqual(insertionOrder(list, hinged, new Map()), [cover, hinged]);
+    assert.deepEqual(insertionOrder(list, hinged, new Map([[4, 9]])), [hinged]);
+    assert.deepEqual(insertionOrder(list, red, new Map()), [red]);
+    assert.equal(retarget(hinged.text, 4, 9), "The widget of claim 9, wherein the cover is hinged.");
+    assert.equal(retarget("The widget of claim 14, wherein x.", 4, 9), "The widget of claim 14, wherein x.");
+  });
+
   test("suggested claims lose the number they came with", () => {
     assert.equal(stripNumber(" 21. The device of claim 1, wherein x."), "The device of claim 1, wherein x.");
   });
@@ -72,7 +90,7 @@ describe("claims", () => {
       ],
     };
     assert.deepEqual(suggestions(answer), [
-      { text: "The widget of claim 1, wherein the lever is red.", parent: 1, source: "paragraph 7", quote: "In some embodiments the lever is red.", score: 0.9 },
+      { text: "The widget of claim 1, wherein the lever is red.", number: 4, parent: 1, source: "paragraph 7", quote: "In some embodiments the lever is red.", score: 0.9 },
     ]);
     assert.deepEqual(suggestions({ suggestions: [{ claim: "5. The widget of claim 1." }] })[0].text, "The widget of claim 1.");
     assert.equal(cloneText({ claims: [{ number: 1, text: "A system." }, { number: 2, text: "The system of claim 1." }] }), "1. A system.\n2. The system of claim 1.");

@@ -76,7 +76,9 @@ class SuggestRequest(BaseModel):
 
 class SuggestionOut(BaseModel):
     number: int = Field(description="Its number: after the last claim, in ranked order")
-    parent: int
+    parent: int = Field(description="The claim it depends on: its independent claim, or the suggestion that "
+                        "introduces the element it refines")
+    root: int = Field(description="The independent claim it goes back to")
     text: str = Field(description='"The device of claim 1, wherein ..."')
     claim: str = Field(description="With its number")
     element: str = Field(description="The claimed term it refines")

@@ -11,9 +11,16 @@ and hedges ("optionally", "e.g., ...") are dropped, and terms the chain does not
 introduced ("the spring" -> "a spring"). Each suggestion cites its paragraph, is numbered after
 the last claim, and is kept only when the antecedent-basis analysis finds nothing in it.
 
+Chains: a sentence about an element the claim does not name ("The cover 30 may be transparent.")
+waits until a chosen suggestion introduces it ("..., further comprising a cover attached to the
+housing.") and then depends on that suggestion: "The device of claim 12, wherein the cover is
+transparent." (12 being the cover's suggestion), checked through the chain. It takes one of the
+`per_claim` places of the independent claim it goes back to (`root`).
+
 Ranking: each candidate carries features (from the summary, opened by "in some embodiments",
 said more than once, in the claim's own words, a refined step, a new element, ...) weighed by
-RANKING_WEIGHTS, a logistic regression fitted by bench/fit_dependent_ranker.py.
+RANKING_WEIGHTS, fitted by bench/fit_dependent_ranker.py (a logistic regression, then tuned for
+recall@10).
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ __all__ = ["DependentSuggestion", "suggest_dependent_claims"]
 class DependentSuggestion:
     number: int
     parent: int
+    """The claim it depends on: its independent claim, or the suggestion that introduces the
+    element it refines."""
     text: str
     """The whole claim without its number: "The device of claim 1, wherein ..."."""
     element: str
@@ -48,6 +57,8 @@ class DependentSuggestion:
     """Index of the description paragraph it comes from (as given)."""
     sentence: str
     score: float
+    root: int = 0
+    """The independent claim it goes back to (`parent` unless it depends on another suggestion)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +71,7 @@ class DependentSuggestion:
             "paragraph": self.paragraph,
             "sentence": self.sentence,
             "score": round(self.score, 4),
+            "root": self.root or self.parent,
         }
 
 
@@ -72,7 +84,7 @@ _HEDGE_OPEN = re.compile(
     r"in\s+an\s+exemplary\s+embodiment|illustratively|typically|generally|advantageously|in\s+general|"
     r"in\s+particular\s+embodiments|in\s+practice|specifically|more\s+specifically|here|thus|accordingly|"
     r"similarly|likewise|in\s+other\s+words|notably|also|however|suitably|still\s+further|conventionally|"
-    r"therefore|then|hence|consequently|in\s+turn|"
+    r"therefore|then|hence|consequently|in\s+turn|that\s+is|as\s+another\s+example|"
     r"in\s+still\s+(?:another|other|further)\s+(?:\w+\s+)?(?:embodiments?|examples?|aspects?)|"
     r"(?:more|most|even\s+more|particularly|especially)\s+preferabl[ey]|"
     r"in\s+(?:a|one|some|another)\s+(?:more\s+)?(?:specific|preferred|particular)\s+(?:embodiments?|aspects?|examples?))\s*,?\s*",
@@ -220,13 +232,15 @@ _AFTER_VERB = frozenset(
 )  # fmt: skip
 
 
-# Fitted by bench/fit_dependent_ranker.py (logistic regression: does the candidate match one of the
-# claim's real dependent claims) on corpus documents that bench/assist_dependent.py does not measure.
+# Fitted by bench/fit_dependent_ranker.py --tune (logistic regression: does the candidate match one of
+# the claim's real dependent claims, then coordinate ascent on recall@10) on corpus documents that
+# bench/assist_dependent.py does not measure.
 RANKING_WEIGHTS: dict[str, float] = {
-    "bias": -0.551, "copula": 0.082, "further_word": 0.483, "inexact": -0.29, "introduced": -0.183, "kind_further": 0.245,
-    "kind_new": -1.251, "kind_step": 1.25, "kind_subject": 0.014, "kind_term": -0.012, "kind_written": -0.797,
-    "length": -0.173, "markush": 0.661, "mentions": -0.064, "modal": 0.213, "overlap": 0.772, "position": 0.012,
-    "repeats": 1.127, "strong": 1.09, "summary": 1.528, "term_position": 0.558, "term_words": 0.13, "value": 0.329,
+    "bias": -0.551, "copula": 0.182, "further_word": 1.833, "inexact": -0.14, "introduced": -2.183, "kind_chain": 0.4,
+    "kind_further": 0.495, "kind_new": -1.301, "kind_step": 1.15, "kind_subject": -0.136, "kind_term": -0.012,
+    "kind_written": -0.047, "length": -0.173, "markush": 0.561, "mentions": -0.064, "modal": 0.213, "overlap": 0.672,
+    "position": 0.112, "repeats": 1.127, "strong": 0.84, "summary": 3.378, "term_position": 0.658, "term_words": 0.13,
+    "value": 0.329,
 }
 _COMMON = frozenset({"that", "with", "from", "into", "which", "this", "have", "each", "more", "than", "between",
                      "include", "includes", "comprises", "comprise", "formed", "configured", "being", "also"})
@@ -287,7 +301,14 @@ _FRAME = re.compile(
     r"it\s+is\s+(?:also\s+|further\s+)?(?:preferred|preferable|contemplated|possible|desirable|envisaged)\s+that\s+)",
     re.IGNORECASE,
 )
-_SCOPE = re.compile(r"\s+(?:within|in)\s+the\s+scope\s+of\s+the\s+(?:present\s+)?(?:invention|disclosure)", re.IGNORECASE)
+_SCOPE = re.compile(r"\s+(?:(?:within|in)\s+the\s+scope\s+of|of|according\s+to)\s+the\s+(?:present\s+)?(?:invention|disclosure)\b",
+                    re.IGNORECASE)
+# "the invention includes a composition further comprising X" says "the composition further comprises X"
+_INVENTION_FRAME = re.compile(
+    r"^(?:the\s+)?(?:present\s+)?(?:invention|disclosure)\s+(?:also\s+|further\s+)?(?:includes|provides|encompasses|"
+    r"relates\s+to|is\s+directed\s+to)\s+(?:an?|the)\s+(?=\w)",
+    re.IGNORECASE,
+)
 _NOT_LIMITED = re.compile(r",?\s+but\s+(?:are|is)\s+not\s+limited\s+to\s*,?", re.IGNORECASE)
 # "Examples of anti-cancer agents include A, B and C" -> "the anti-cancer agent is selected from the group
 # consisting of A, B, and C" (a Markush group, MPEP 2173.05(h))
@@ -299,6 +320,7 @@ _EXAMPLES = re.compile(
 _LISTED = re.compile(r"^(?:the\s+)?(?P<np>(?:[\w-]+\s+){0,4}?[\w-]+)\s+(?:include|includes|comprise)\s+(?P<list>.+)$",
                      re.IGNORECASE)
 _PAST = {"was": "is", "were": "are"}
+_PARTICIPLE_VERB = {"comprising": "comprises", "including": "includes", "containing": "contains", "having": "has"}
 _CATEGORY_NOUNS = frozenset({"method", "process", "system", "apparatus", "device", "composition", "kit", "medium",
                              "media", "invention", "embodiment", "disclosure", "technique", "approach"})
 _CLAUSES = re.compile(r"(?:,\s+(?:and|while|whereas)\s+|;\s+(?:and\s+)?)(?=(?:the|said|each)\s)", re.IGNORECASE)
@@ -332,7 +354,14 @@ def _statement(sentence: str) -> tuple[str, bool]:
         body = new
     body = _clean(body).rstrip(".").strip()
     listed = bool(_NOT_LIMITED.search(body))
-    body = _NOT_LIMITED.sub("", _SCOPE.sub("", body))
+    body = _SCOPE.sub("", body)
+    framed = _INVENTION_FRAME.match(body)
+    if framed:
+        # "a composition further comprising X" -> "the composition further comprises X"
+        body = re.sub(r"^((?:[\w-]+\s+){1,5}?(?:further\s+)?)(comprising|including|containing|having)\b",
+                      lambda m: m.group(1) + _PARTICIPLE_VERB[m.group(2).lower()], "the " + body[framed.end() :],
+                      count=1)
+    body = _NOT_LIMITED.sub("", body)
     m = _EXAMPLES.match(body) or (_LISTED.match(body) if listed else None)
     if m:
         body = _markush(m.group("np"), m.group("list")) or body
@@ -366,12 +395,16 @@ class _Subject:
 
 _MODIFIED = re.compile(
     r"^(?P<mod>(?:[a-z]+(?:ing|ed)|of|in|on|for|at|from|between|with|within|to)\s[^,;]{1,80}?)\s+"
-    r"(?=(?:is|are|has|have|includes?|comprises?|contains?|consists?)\b|(?:may|can|could|will)\s+[a-z]+\b)"
+    r"(?=(?:is|are|was|were|has|have|includes?|comprises?|contains?|consists?)\b|(?:may|can|could|will)\s+[a-z]+\b)"
 )
 
 
 def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -> _Subject | None:
     body = re.sub(r"^(?:such\s+an?|this|these|the\s+present)\s+", "the ", body, flags=re.IGNORECASE)
+    # "the step of creating X includes Y" refines the claimed step "creating X", as "Creating X includes Y" does
+    step_of = re.match(r"^(?:the|said)\s+step\s+of\s+(?=(?P<gerund>[a-z]+ing)\b)", body, re.IGNORECASE)
+    if step_of and step_of.group("gerund").lower() in steps:
+        body = body[step_of.end() :]
     if re.match(r"^(?:the|said|each)\b", body, re.IGNORECASE):
         split = _split_subject(body)
         if split is None:
@@ -447,6 +480,11 @@ class DependentCandidate:
     sentence: str
     features: dict[str, float]
     score: float = 0.0
+    refines: tuple[str, ...] = ()
+    """For a limitation of an element the claim does not name ("the spring is steel"): that
+    element's words; it can only be suggested as a dependent of a suggestion that introduces it."""
+    introduces: tuple[str, ...] = ()
+    """For "further comprising a spring ...": the new element's words."""
 
 
 def _as_written(limitation: str, sentence: str) -> str:
@@ -466,6 +504,18 @@ def _as_written(limitation: str, sentence: str) -> str:
 
 def _words_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+_NEAR_DUPLICATE = 0.6
+"""Token F1 from which a limitation repeats a chosen one of the same element ("drying the impregnated
+coke at 110 C" and "drying the impregnated coke at 120 C"): it would take one of the places and add
+little. (0.6: the best of 0.5 to 0.9 for recall@10 on the documents bench/fit_dependent_ranker.py
+fits on.)"""
+
+
+def _token_f1(a: Counter[str], b: Counter[str]) -> float:
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
 
 
 def dependent_candidates(
@@ -526,9 +576,10 @@ def dependent_candidates(
 
                 def add(kind: str, element: str, limitation: str, join: str = "wherein", *,
                         features: dict[str, float] = features, index: int = index, sentence: str = sentence,
-                        **extra: float) -> None:
+                        refines: tuple[str, ...] = (), introduces: tuple[str, ...] = (), **extra: float) -> None:
                     out.append(DependentCandidate(element, _as_written(limitation, sentence), join, index, sentence,
-                                                  {**features, kind: 1.0, **extra}))
+                                                  {**features, kind: 1.0, **extra}, refines=refines,
+                                                  introduces=introduces))
 
                 if found.text is not None:
                     # a step, several elements or a quantity, written as the description writes them
@@ -548,18 +599,22 @@ def dependent_candidates(
                     # "further comprising a metering stack configured to receive ..."
                     # only what the description offers as a variant ("may", "in some embodiments", the
                     # summary) or introduces ("A spring is ..."): "The weather was fine." is no element
-                    if plural or len(words) > 4 or not (strong or modal or index in summary or written == "a"):
-                        continue
-                    if singular(words[-1]) in _CATEGORY_NOUNS:
+                    if plural or len(words) > 4 or singular(words[-1]) in _CATEGORY_NOUNS:
                         continue  # "The method may comprise ..." is no element of a cell culture claim
                     np = " ".join(words)
+                    if written == "the":
+                        # "the spring is steel" refines a spring another suggestion may introduce ("further
+                        # comprising a spring ..."): a claim dependent on that one (choose_candidates)
+                        add("kind_chain", np, f"the {np} {predicate}", refines=tuple(words))
+                    if not (strong or modal or index in summary or written == "a"):
+                        continue
                     article = "an" if np[:1] in "aeiou" else "a"
                     relative = re.sub(r"^(?:is|are)\s+(?=(?:configured|adapted|operable|arranged|positioned|disposed|"
                                       r"located|coupled|connected|attached|mounted)\b)", "", predicate)
                     if relative == predicate:
                         relative = "that " + predicate
                     add("kind_new", subject, f"further comprising {article} {np} {relative}", "further",
-                        introduced=float(written == "a"))
+                        introduces=tuple(words), introduced=float(written == "a"))
                     continue
                 exact = set(words[:-1]) <= set(term.words[:-1])
                 np = " ".join(words) if exact else " ".join((*term.words[:-1], words[-1]))
@@ -611,36 +666,79 @@ def suggest_dependent_claims(
     inherent: Sequence[str] = (),
 ) -> list[DependentSuggestion]:
     """Up to `per_claim` dependent claims for each independent claim, best first, numbered after
-    the last claim in that order. `description` is (paragraph index, text) pairs."""
+    the last claim in that order. `description` is (paragraph index, text) pairs. A suggestion
+    about an element another suggestion introduces depends on that suggestion and counts among
+    the `per_claim` of the independent claim."""
     active = [c for c in claims.active if c.text.strip()]
     if not active:
         return []
     next_number = max(c.number_end or c.number for c in claims.claims) + 1
     summary = frozenset(summary_paragraphs)
-    results: list[tuple[Claim, list[tuple[float, str, str, int, str]]]] = []
+    out: list[DependentSuggestion] = []
     for claim in active:
         if not claim.independent:
             continue
         terms = _claim_terms(claim, parser)
         found = dependent_candidates(claim, description, summary=summary, terms=terms)
         subject = preamble_subject(claim.preamble) or "claim"
+        first = next_number  # the number of this claim's first suggestion
 
-        def as_claim(c: DependentCandidate, *, claim: Claim = claim, subject: str = subject) -> str | None:
+        def as_claim(c: DependentCandidate, ancestors: Sequence[tuple[int, ChosenCandidate]], *, claim: Claim = claim,
+                     subject: str = subject, first: int = first) -> str | None:
             joiner = ", " if c.kind == "further" else ", wherein "
-            text = f"The {subject} of claim {claim.number}{joiner}{c.limitation}."
-            return _checked(claim, text, parser, exempt=exempt, inherent=inherent)
+            on = first + ancestors[-1][0] if ancestors else claim.number
+            text = f"The {subject} of claim {on}{joiner}{c.limitation}."
+            chain = [(first + position, chosen.text) for position, chosen in ancestors]
+            return _checked(claim, text, parser, exempt=exempt, inherent=inherent, chain=chain)
 
-        kept = [(c.score, c.element, text, c.paragraph, c.sentence)
-                for c, text in choose_candidates(found, per_claim=per_claim, accept=as_claim)]
-        results.append((claim, kept))
-    out: list[DependentSuggestion] = []
-    for claim, kept in results:
-        for score, element, text, index, sentence in kept:
+        for chosen in choose_candidates(found, per_claim=per_claim, accept=as_claim):
+            text = chosen.text
             limitation = text.split(", wherein ", 1)[1] if ", wherein " in text else text.split(", ", 1)[-1]
-            out.append(DependentSuggestion(next_number, claim.number, text, element, limitation.rstrip("."),
-                                           index, sentence, score))
+            parent = claim.number if chosen.parent is None else first + chosen.parent
+            c = chosen.candidate
+            out.append(DependentSuggestion(next_number, parent, text, c.element, limitation.rstrip("."), c.paragraph,
+                                           c.sentence, c.score, root=claim.number))
             next_number += 1
     return out
+
+
+@dataclass(slots=True)
+class ChosenCandidate:
+    candidate: DependentCandidate
+    text: str
+    """What `accept` made of it (the checked claim text), or its limitation."""
+    parent: int | None = None
+    """Position (among the chosen) of the suggestion it depends on; None: the independent claim."""
+
+
+# the article that introduces an element: "further comprising a spring", "includes one or more hooks"
+_INTRODUCING = re.compile(r"\b(?:an?|one\s+or\s+more|at\s+least\s+one)\s+(?=[A-Za-z])", re.IGNORECASE)
+
+
+def _introduced(text: str) -> list[_ChainTerm]:
+    """The elements `text` introduces, head singular: "further comprising a compression spring
+    biasing the latch" -> [compression spring]."""
+    out = []
+    for m in _INTRODUCING.finditer(text):
+        phrase = re.split(r"[,;:.()]", text[m.end() :], maxsplit=1)[0]
+        split = _split_subject(f"the {phrase} is")  # "is": the phrase may run to the end of the claim
+        if split:
+            words = (*split[0][:-1], singular(split[0][-1]))
+            out.append(_ChainTerm(words, " ".join(words)))
+    return out
+
+
+def _introducing(candidate: DependentCandidate, chosen: Sequence[ChosenCandidate],
+                 introduced: Sequence[list[_ChainTerm]]) -> int | None:
+    """The position of the first chosen suggestion that introduces the element `candidate`
+    refines (the same head, no modifier it lacks), not drawn from the same sentence."""
+    for position, (parent, terms) in enumerate(zip(chosen, introduced, strict=True)):
+        if parent.candidate.sentence == candidate.sentence:
+            continue  # "further comprising a spring that is steel" and "the spring is steel": one statement
+        term = _match_term(list(candidate.refines), terms)
+        if term is not None and set(candidate.refines[:-1]) <= set(term.words[:-1]):
+            return position
+    return None
 
 
 def choose_candidates(
@@ -649,37 +747,78 @@ def choose_candidates(
     per_claim: int,
     accept: Any = None,
     weights: dict[str, float] | None = None,
-) -> list[tuple[DependentCandidate, str]]:
+) -> list[ChosenCandidate]:
     """The best `per_claim` candidates (scored with `weights`), best first, one per distinct
-    limitation, each with what `accept` makes of it (the checked claim text; None rejects it)."""
+    limitation, each with what `accept(candidate, ancestors)` makes of it (the checked claim text;
+    None rejects it). A candidate refining an element the claim does not name waits until a chosen
+    one introduces that element, and depends on it (`ancestors`: (position, chosen) from the
+    independent claim down to its parent)."""
     for c in candidates:
         c.score = rank_score(c.features, weights)
+    waiting = sorted(candidates, key=lambda c: -c.score)
     seen: set[str] = set()
-    out: list[tuple[DependentCandidate, str]] = []
-    for best in sorted(candidates, key=lambda c: -c.score):
-        if len(out) >= per_claim:
+    # (sentence, element) of the chosen that introduce or refine an element the claim does not name:
+    # "further comprising a cover that is hinged" and "wherein the cover is hinged" say one thing
+    told: set[tuple[str, tuple[str, ...]]] = set()
+    out: list[ChosenCandidate] = []
+    chosen_words: list[Counter[str]] = []
+    introduced: list[list[_ChainTerm]] = []
+    while len(out) < per_claim:
+        pick = parent = None
+        for k, c in enumerate(waiting):
+            parent = _introducing(c, out, introduced) if c.refines else None
+            if not c.refines or parent is not None:
+                pick = k
+                break
+        if pick is None:
             break
+        best = waiting.pop(pick)
         key = _words_key(best.limitation)
-        if key in seen:
+        words = Counter(key.split())
+        new_element = (best.sentence, best.refines or best.introduces)
+        if key in seen or new_element in told or any(
+            chosen.candidate.element == best.element and _token_f1(words, w) >= _NEAR_DUPLICATE
+            for chosen, w in zip(out, chosen_words, strict=True)
+        ):
             continue
         seen.add(key)
-        accepted = accept(best) if accept is not None else best.limitation
+        ancestors: list[tuple[int, ChosenCandidate]] = []
+        up = parent
+        while up is not None:
+            ancestors.insert(0, (up, out[up]))
+            up = out[up].parent
+        accepted = accept(best, ancestors) if accept is not None else best.limitation
         if accepted is not None:
-            out.append((best, accepted))
+            out.append(ChosenCandidate(best, accepted, parent))
+            chosen_words.append(words)
+            introduced.append(_introduced(accepted))
+            if new_element[1]:
+                told.add(new_element)
     return out
 
 
-def _checked(parent: Claim, text: str, parser: Any, *, exempt: Sequence[str], inherent: Sequence[str]) -> str | None:
-    """`text` as a dependent claim of `parent` with antecedent basis (unsupported "the X"
+def _checked(parent: Claim, text: str, parser: Any, *, exempt: Sequence[str], inherent: Sequence[str],
+             chain: Sequence[tuple[int, str]] = ()) -> str | None:
+    """`text` as a dependent claim of `parent`, or of the last of `chain` ((number, text) of the
+    suggestions between, `parent`'s dependent first), with antecedent basis (unsupported "the X"
     introduced), or None when it cannot be made to pass."""
+    numbers = [parent.number, *(number for number, _ in chain)]
+    local = {number: position for position, number in enumerate(numbers, start=1)}
+
+    def renumber(claim: str) -> str:  # "of claim 14" -> "of claim 2" in the claim set checked here
+        return re.sub(r"\bof claim (\d+)\b", lambda m: f"of claim {local.get(int(m.group(1)), m.group(1))}", claim,
+                      count=1)
+
+    lines = [f"1. {parent.text}", *(f"{position}. {renumber(t)}" for position, (_, t) in enumerate(chain, start=2))]
+    last = len(numbers) + 1
     for _ in range(2):
-        pair = parse_claims_text(f"1. {parent.text}\n2. {text.replace('of claim ' + str(parent.number), 'of claim 1', 1)}")
-        if len(pair.claims) != 2 or pair.claims[1].depends_on != [1]:
+        claim_set = parse_claims_text("\n".join([*lines, f"{last}. {renumber(text)}"]))
+        if len(claim_set.claims) != last or claim_set.claims[-1].depends_on != [last - 1]:
             return None
-        issues = [i for i in analyse_claims(pair, parser, exempt=exempt, inherent=inherent) if i.claim == 2]
+        issues = [i for i in analyse_claims(claim_set, parser, exempt=exempt, inherent=inherent) if i.claim == last]
         # an inherent-attribute note without "of" ("the continuous surface") depends on what the
         # other claims introduce, which a suggestion cannot know: introduced like a missing term
-        claim_text = pair.claims[1].text
+        claim_text = claim_set.claims[-1].text
         issues = [
             i
             for i in issues
@@ -690,8 +829,8 @@ def _checked(parent: Claim, text: str, parser: Any, *, exempt: Sequence[str], in
             return text
         if any(i.code == "AB003" for i in issues):
             return None
-        fixed = _introduce_unsupported(pair.claims[1].text, issues, 0)
+        fixed = _introduce_unsupported(claim_set.claims[-1].text, issues, 0)
         if fixed is None:
             return None
-        text = re.sub(r"of claim 1\b", f"of claim {parent.number}", fixed, count=1)
+        text = re.sub(rf"\bof claim {last - 1}\b", f"of claim {numbers[-1]}", fixed, count=1)
     return None
