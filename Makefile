@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/antecedent_accuracy.py
 	$(BIN)/python bench/claim_checks_accuracy.py
 	$(BIN)/python bench/description_checks_accuracy.py
+	$(BIN)/python bench/document_checks_accuracy.py
 	$(BIN)/patentpane corpus build-phrases
 	$(BIN)/python bench/assist_completion.py
 	$(BIN)/python bench/assist_dependent.py

@@ -55,8 +55,13 @@ def record_paragraphs(record: dict) -> list[tuple[str, str]]:
 def record_document(record: dict) -> DocumentText:
     """A DocumentText as the docx reader would produce for a plainly typed application: headings
     in a heading style, "[0001]" numbers typed, each claim element in its own paragraph."""
+    return document_from_paragraphs(record_paragraphs(record))
+
+
+def document_from_paragraphs(pairs: list[tuple[str, str]]) -> DocumentText:
+    """A DocumentText of (kind, text) pairs as `record_paragraphs` gives them."""
     paragraphs = []
-    for kind, text in record_paragraphs(record):
+    for kind, text in pairs:
         text = " ".join(text.split()) if kind != "claim" else text.strip()
         if not text:
             continue

@@ -109,6 +109,27 @@ CASES = [
         [(6, "FIG. 1", '"FIG. 1"')],
     ),
     (
+        # the detailed description opens paragraphs with "FIG. 1 shows ...": still no brief description
+        "SC004",
+        "us",
+        GOOD.replace("BRIEF DESCRIPTION OF THE DRAWINGS\n[0003] FIG. 1 shows the holder.\n", "").replace(
+            "[0004] The holder 10 of FIG. 1.",
+            "[0003] FIG. 1 shows the holder 10 according to an embodiment. The holder 10 has a base 12 that "
+            "rests on a table.\n[0004] FIG. 2 shows the base 12. The base 12 is flat.",
+        ),
+        [(6, "FIG. 1", '"FIG. 1"')],
+    ),
+    (
+        # the views listed without a heading, in one paragraph: described
+        "SC004",
+        "us",
+        GOOD.replace(
+            "BRIEF DESCRIPTION OF THE DRAWINGS\n[0003] FIG. 1 shows the holder.\n",
+            "[0003] FIG. 1 is a perspective view of the holder. FIG. 2 is a side view of the holder.\n",
+        ),
+        [],
+    ),
+    (
         "SC005",
         "us",
         GOOD.replace("SUMMARY\n[0002] A holder.\n", "")

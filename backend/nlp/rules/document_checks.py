@@ -395,6 +395,21 @@ _FIGURE_DESCRIPTION = re.compile(
 _FIGURE_REF = re.compile(r"\b(?:FIG(?:URE)?S?\.?|Figs?\.)\s*\d", re.IGNORECASE)
 
 
+_FIG_ABBREVIATION = re.compile(r"\b(FIG(?:URE)?S?|Figs?)\.", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9)\]])[.;]\s+(?=[A-Z])")
+
+
+def _brief_views(text: str) -> int:
+    """How many entries of a brief description of the drawings `text` holds when it is made of them
+    only ("FIG. 1 is a perspective view of ...", one short sentence each), else 0."""
+    sentences = [x for x in _SENTENCE_BREAK.split(_FIG_ABBREVIATION.sub(r"\1", text.strip())) if x.strip()]
+    if not sentences or not all(
+        _FIGURE_DESCRIPTION.match(x.strip()) and len(x.split()) <= 45 for x in sentences
+    ):
+        return 0
+    return len(sentences)
+
+
 @rule(
     code="SC004",
     name="drawings-description-missing",
@@ -408,7 +423,8 @@ _FIGURE_REF = re.compile(r"\b(?:FIG(?:URE)?S?\.?|Figs?\.)\s*\d", re.IGNORECASE)
 def drawings_description_missing(ctx: CheckContext) -> Iterator[Hit]:
     """What it does
     Flags the first figure reference ("FIG. 1") in a document that has no "BRIEF DESCRIPTION OF
-    THE DRAWINGS" section.
+    THE DRAWINGS" section (a run of one-sentence "FIG. 1 is a ..." paragraphs without the heading
+    counts as one; detailed-description paragraphs that open with "FIG. 1 shows ..." do not).
 
     Why it matters
     37 CFR 1.74: when there are drawings, the specification must contain a brief description of
@@ -423,15 +439,18 @@ def drawings_description_missing(ctx: CheckContext) -> Iterator[Hit]:
     if ctx.sections.first(_K.DRAWINGS) is not None:
         return
     skip = {_K.CLAIMS, _K.ABSTRACT, _K.TITLE}
-    described = [
-        i
+    views = {
+        i: n
         for s in ctx.sections.sections
         if s.kind not in skip
         for i in range(s.start, s.end)
-        if _FIGURE_DESCRIPTION.match(ctx.paragraph_text(i)[_content_start(ctx.paragraph_text(i)) :])
-    ]
-    if described:
-        return  # "FIG. 1 shows ..." paragraphs without a heading: the views are described
+        if (n := _brief_views(ctx.paragraph_text(i)[_content_start(ctx.paragraph_text(i)) :]))
+    }
+    if any(n >= 2 or views.get(i + 1) for i, n in views.items()):
+        # "FIG. 1 is a ...; FIG. 2 is a ..." entries without a heading, in one paragraph or in
+        # consecutive ones: the views are described (a detailed description that opens paragraphs
+        # with "FIG. 1 shows ..." and goes on describing is not)
+        return
     for s in ctx.sections.sections:
         if s.kind in skip:
             continue
