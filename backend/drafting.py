@@ -39,12 +39,21 @@ UNNUMBERED_LISTS = ("property_nouns", "unnumbered_nouns")
 
 def load_templates(directory: Path | None = None) -> DraftTemplates:
     """The default templates, each replaced by the firm's file of the same name in `directory`
-    (other .j2 files there are added, for templates that import them)."""
-    return _load_templates(directory.resolve() if directory else None)
+    (other .j2 files there are added, for templates that import them). Compiled once per version
+    of the directory's files: a firm's edit takes effect at the next draft, without a restart."""
+    directory = directory.resolve() if directory else None
+    return _load_templates(directory, _files_version(directory))
+
+
+def _files_version(directory: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, modification time) of each .j2 file of `directory` (empty when there is none)."""
+    if directory is None or not directory.is_dir():
+        return ()
+    return tuple((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in sorted(directory.glob("*.j2")))
 
 
 @lru_cache(maxsize=8)
-def _load_templates(directory: Path | None) -> DraftTemplates:
+def _load_templates(directory: Path | None, version: tuple[tuple[str, int, int], ...] = ()) -> DraftTemplates:
     sources = {p.name: p.read_text(encoding="utf-8") for p in sorted(DEFAULT_TEMPLATES_DIR.glob("*.j2"))}
     if directory is not None:
         if not directory.is_dir():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from backend.app import create_app
 from backend.cli import main
 from backend.db.engine import Database
 from backend.db.migrate import upgrade
-from backend.db.models import User
+from backend.db.models import AuditEvent, User
 from tests.apiharness import make_settings
 
 
@@ -67,6 +68,19 @@ def test_users_commands(url, capsys):
     database.dispose()
     assert main(["users", "disable", "nobody@firm.example", *db]) == 2
     assert "not_found" in capsys.readouterr().err
+
+    # a forgotten password: a new one-time password that signs in (the old one no longer does)
+    assert main(["users", "reset-password", "bob@firm.example", *db]) == 0
+    out = capsys.readouterr()
+    new_password = out.out.strip()
+    assert "shown once" in out.err and new_password not in out.err
+    database = Database.from_url(url)
+    with database.session() as session:
+        bob = session.scalar(select(User).where(User.email == "bob@firm.example"))
+        assert PasswordHasher().verify(bob.password_hash, new_password) and bob.totp_secret is None
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).all()
+        assert len(audit) == 1 and new_password not in str(audit[0].detail)
+    database.dispose()
 
 
 def test_keys_commands_and_the_apikey_alias(url, tmp_path, capsys):

@@ -177,6 +177,14 @@ def test_a_firm_edits_the_phrasing(tmp_path):
     templates = load_templates(tmp_path)
     text = "\n".join(_texts(_draft(templates=templates), SectionKind.DETAILED_DESCRIPTION))
     assert "The widget 100 further includes a lever 104" in text
+    assert load_templates(tmp_path) is templates  # compiled once while the files stay as they are
+    # an edit takes effect at the next draft, without a restart
+    (tmp_path / "phrases.j2").write_text(phrases.replace("also \" if index", "moreover \" if index"), encoding="utf-8")
+    edited = load_templates(tmp_path)
+    assert edited is not templates
+    assert "The widget 100 moreover includes a lever 104" in "\n".join(
+        _texts(_draft(templates=edited), SectionKind.DETAILED_DESCRIPTION)
+    )
     broken = DraftTemplates({"phrases.j2": "{% macro title(", "boilerplate.j2": ""})
     with pytest.raises(TemplateError):
         _draft(templates=broken)

@@ -1,4 +1,4 @@
-"""`patentpane users add|list|disable|enable|reset-mfa|enrol-totp` and `patentpane keys
+"""`patentpane users add|list|disable|enable|reset-mfa|reset-password|enrol-totp` and `patentpane keys
 create|list|revoke` (alias `apikey`), added to the command line by `backend.cli.build_parser`; and
 `first_start()`, which `patentpane serve` runs: the first administrator of an empty database."""
 
@@ -64,7 +64,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
     from backend.auth import AuthError
     from backend.auth.local import LocalAuth, confirm_user_enrolment
     from backend.auth.totp import start_enrolment
-    from backend.auth.users import create_local_account, list_users, reset_mfa, set_disabled
+    from backend.auth.users import create_local_account, list_users, reset_mfa, reset_password, set_disabled
 
     with _session(args) as session:
         try:
@@ -101,6 +101,14 @@ def _cmd_users(args: argparse.Namespace) -> int:
             elif args.users_command == "reset-mfa":
                 reset_mfa(session, user=user)
                 print(f"{user.email} of {user.tenant.name}: second factor reset; enrol again at next sign-in")
+            elif args.users_command == "reset-password":
+                password = reset_password(session, user=user, settings=_settings())
+                print(
+                    f"{user.email} of {user.tenant.name}: new one-time password (shown once; sessions ended, "
+                    "second factor reset, lockout lifted):",
+                    file=sys.stderr,
+                )
+                print(password)
             else:  # enrol-totp: on the server itself, no password needed
                 local = LocalAuth.from_settings(_settings())
                 if args.code:
@@ -199,7 +207,9 @@ def first_start(settings: Any) -> None:
 def add_identity_parsers(sub: Any) -> None:
     url_help = "database URL (default: the DATABASE_URL setting)"
 
-    p = sub.add_parser("users", help="accounts: add (local, prints a one-time password), list, disable, reset-mfa")
+    p = sub.add_parser(
+        "users", help="accounts: add (local, prints a one-time password), list, disable, reset-mfa, reset-password"
+    )
     users = p.add_subparsers(dest="users_command", required=True)
     add = users.add_parser("add", help="a local account (password + TOTP)")
     add.add_argument("email")
@@ -212,6 +222,7 @@ def add_identity_parsers(sub: Any) -> None:
         ("disable", "disable a user (sessions end, their keys stop)"),
         ("enable", "enable a disabled user"),
         ("reset-mfa", "forget a user's TOTP enrolment and recovery codes"),
+        ("reset-password", "a new one-time password for a local account (sessions end, TOTP is enrolled again)"),
         ("enrol-totp", "enrol TOTP on the server: shows the QR code; --code confirms"),
     ):
         cmd = users.add_parser(name, help=text)
