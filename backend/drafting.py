@@ -280,16 +280,19 @@ def draft_document(
     the document's SHA-256 and the draft's counts (never text). With `insert`, the result carries
     the .docx with the draft tracked in (a new one holding the claims for text input)."""
     from backend.audit import record_audit_event
+    from backend.interactive import run_check
     from backend.nlp.config import ConfigError
 
     action = "draft.docx" if insert else "draft"
     try:
+        # the drafting itself (spaCy, templates, the optional language model, OOXML) runs in the
+        # interactive pool, as checks do, so that the server stays responsive
         if document.docx is not None:
-            result = draft_docx(document.docx, settings=settings, insert=insert)
+            result = run_check(settings, draft_docx, data=document.docx, settings=settings, insert=insert)
         elif insert:
-            result = draft_to_new_docx(document.text or "", settings=settings)
+            result = run_check(settings, draft_to_new_docx, text=document.text or "", settings=settings)
         else:
-            result = draft_text(document.text or "", settings=settings)
+            result = run_check(settings, draft_text, text=document.text or "", settings=settings)
     except (InputError, ConfigError) as exc:
         session.rollback()
         record_audit_event(session, principal=principal, action=action, document=document.content, outcome=exc.code)

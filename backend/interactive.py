@@ -1,4 +1,5 @@
-"""Interactive checks (POST /check, /check/annotate, /claims/parse) in a small pool of worker processes.
+"""Interactive work (POST /check, /check/annotate, /claims/parse, the claims assistant's suggestions,
+clones and fixes, drafting) in a small pool of worker processes.
 
 A check is CPU-bound Python (spaCy, the rules, OOXML). Run in the server's own threads, it holds the
 GIL against the event loop: with four users checking at once, GET /health took 56 ms (median) and
