@@ -52,7 +52,7 @@ class DocumentInput:
         return self.docx if self.docx is not None else (self.text or "").encode("utf-8")
 
 
-def _audited(
+def audited(
     session: Session,
     *,
     principal: Principal,
@@ -97,7 +97,7 @@ def check_document(
             return run_check(settings, check_docx, data=document.docx, config=config, settings=settings).result
         return run_check(settings, check_text, text=document.text or "", config=config, settings=settings)
 
-    return _audited(
+    return audited(
         session, principal=principal, action="check", document=document, run=run, counts=_result_counts
     )
 
@@ -114,7 +114,7 @@ def annotate_document(
         return run_check(settings, check_docx, data=document.docx or b"", config=config, annotate=True,
                          settings=settings)
 
-    return _audited(
+    return audited(
         session,
         principal=principal,
         action="check.annotate",
@@ -141,7 +141,7 @@ def parse_document_claims(
     def run() -> dict[str, Any]:
         return run_check(settings, claim_tree, docx=document.docx, text=document.text, settings=settings)
 
-    return _audited(
+    return audited(
         session,
         principal=principal,
         action="claims.parse",

@@ -29,7 +29,7 @@ import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -58,6 +58,7 @@ from backend.docx.package import (
     rels_name,
 )
 from backend.docx.reader import DocxDocument, RunSlice, read_docx
+from backend.docx.tracked import revision_date
 from backend.nlp.document import Location
 
 if TYPE_CHECKING:  # only for annotations: importing backend.nlp.rules loads every rule module
@@ -98,7 +99,7 @@ class _Position:
             self.ref.addprevious(element)
 
 
-def _content(run: etree._Element) -> list[etree._Element]:
+def run_content(run: etree._Element) -> list[etree._Element]:
     return [child for child in run if child.tag != _RPR]
 
 
@@ -116,9 +117,9 @@ def _new_run_after(run: etree._Element) -> etree._Element:
     return new
 
 
-def _split(run: etree._Element, node: etree._Element, offset: int) -> _Position:
+def split_run(run: etree._Element, node: etree._Element, offset: int) -> _Position:
     """Make (node, offset) a run boundary; return the position at that boundary."""
-    content = _content(run)
+    content = run_content(run)
     index = content.index(node)
     length = _node_length(node)
     if offset <= 0:
@@ -204,7 +205,7 @@ def _remove_own_comments(doc_root: etree._Element, comments_root: etree._Element
             continue
         parent = mark.getparent()
         _remove_keeping_tail(mark)
-        if mark.tag == _REFERENCE and parent is not None and parent.tag == _R and not _content(parent):
+        if mark.tag == _REFERENCE and parent is not None and parent.tag == _R and not run_content(parent):
             _remove_keeping_tail(parent)
     return ids, para_ids
 
@@ -347,13 +348,6 @@ def _mark(tag: str, comment_id: int) -> etree._Element:
     return element
 
 
-def _format_date(date: datetime | None) -> str:
-    date = date or datetime.now(UTC)
-    if date.tzinfo is not None:
-        date = date.astimezone(UTC)
-    return date.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _max_id(*roots: etree._Element) -> int:
     best = -1
     for root in roots:
@@ -411,7 +405,7 @@ def annotate(
         updated[comments_part] = comments_root
         text_style = doc.styles.id_for("annotation text")
         ref_style = doc.styles.id_for("annotation reference")
-        stamp = _format_date(date)
+        stamp = revision_date(date)
         next_id = _max_id(comments_root, doc.root) + 1
         for anchor in anchors:
             comment_id, next_id = next_id, next_id + 1
@@ -442,16 +436,16 @@ def _place(doc: DocxDocument, anchors: list[_Anchor]) -> None:
             if point is None:
                 continue
             run, node, offset = point
-            index = _content(run).index(node)
+            index = run_content(run).index(node)
             by_run.setdefault(run, []).append((index, offset, 0 if which == "end" else 1, anchor, which))
     for run, points in by_run.items():
         points.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        content = _content(run)
+        content = run_content(run)
         done: dict[tuple[int, int], _Position] = {}
         for index, offset, _order, anchor, which in points:
             position = done.get((index, offset))
             if position is None:
-                position = done[(index, offset)] = _split(run, content[index], offset)
+                position = done[(index, offset)] = split_run(run, content[index], offset)
             if which == "start":
                 anchor.start_pos = position
             else:

@@ -22,11 +22,11 @@ from datetime import datetime
 
 from lxml import etree
 
-from backend.docx.comments import _content, _split
+from backend.docx.comments import run_content, split_run
 from backend.docx.oxml import XML_NS, serialize, w
 from backend.docx.package import open_package
 from backend.docx.reader import DocxDocument, read_docx
-from backend.docx.tracked import _format_date, _Revisions
+from backend.docx.tracked import Revisions, revision_date
 from backend.nlp.document import Location
 
 __all__ = ["TextEdit", "apply_edits"]
@@ -81,7 +81,7 @@ def apply_edits(
     """(the .docx with `edits` as tracked changes, keys of the edits that could not be applied)."""
     package = open_package(data)
     doc = read_docx(package)
-    revisions = _Revisions(doc.root, author, _format_date(date))
+    revisions = Revisions(doc.root, author, revision_date(date))
     skipped: list[str] = []
     # a fix is applied whole or not at all: its edits are checked first
     failing = {e.key for e in edits if not _editable(doc, e.location)}
@@ -98,8 +98,8 @@ def apply_edits(
             continue
         slices = doc.runs_for(loc)
         first, last = slices[0], slices[-1]
-        end_pos = _split(last.run, last.node, last.end)
-        start_pos = _split(first.run, first.node, first.start)
+        end_pos = split_run(last.run, last.node, last.end)
+        start_pos = split_run(first.run, first.node, first.start)
         if start_pos.ref is None or start_pos.parent is not end_pos.parent:
             skipped.append(edit.key)
             continue
@@ -112,7 +112,7 @@ def apply_edits(
         rpr = runs[0].find(_RPR)
         for run in runs:
             deletion.append(run)
-            for node in _content(run):
+            for node in run_content(run):
                 if node.tag == _T:
                     node.tag = _DEL_TEXT
                     node.set(_XML_SPACE, "preserve")

@@ -56,7 +56,7 @@ _INS, _ID, _VAL = w("ins"), w("id"), w("val")
 _XML_SPACE = f"{{{XML_NS}}}space"
 
 
-class _Revisions:
+class Revisions:
     """Revision marks by one author at one date, with ids unique in the document."""
 
     def __init__(self, root: etree._Element, author: str, date: str) -> None:
@@ -77,7 +77,7 @@ class _Revisions:
 
 
 def _paragraph(
-    text: str, revisions: _Revisions, *, style: str | None = None, bold: bool = False, page_break: bool = False
+    text: str, revisions: Revisions, *, style: str | None = None, bold: bool = False, page_break: bool = False
 ) -> etree._Element:
     p = etree.Element(_P)
     ppr = etree.SubElement(p, _PPR)
@@ -104,13 +104,17 @@ def _top_level(element: etree._Element, body: etree._Element) -> etree._Element:
     return element
 
 
-def _format_date(date: datetime | None) -> str:
-    date = (date or datetime.now(UTC)).astimezone(UTC)
+def revision_date(date: datetime | None) -> str:
+    """`w:date` of a revision or comment: UTC ("2026-11-29T01:02:03Z"); now when None, a naive
+    datetime taken as UTC."""
+    date = date or datetime.now(UTC)
+    if date.tzinfo is not None:
+        date = date.astimezone(UTC)
     return date.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Inserter:
-    def __init__(self, doc: DocxDocument, revisions: _Revisions) -> None:
+    def __init__(self, doc: DocxDocument, revisions: Revisions) -> None:
         self.doc = doc
         self.revisions = revisions
         self.body = doc.root.find(_BODY)
@@ -203,7 +207,7 @@ def insert_sections(
     docstring). Raises DocxError for bad input."""
     package = open_package(data)
     doc = read_docx(package)
-    inserter = _Inserter(doc, _Revisions(doc.root, author, _format_date(date)))
+    inserter = _Inserter(doc, Revisions(doc.root, author, revision_date(date)))
     if inserter.body is None:  # pragma: no cover - read_docx refuses a document without a body
         return data
     if claims_heading:

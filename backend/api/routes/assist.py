@@ -15,7 +15,7 @@ from backend.api.errors import error_responses
 from backend.api.routes.check import annotated_filename, attachment
 from backend.api.uploads import DOCX_MEDIA_TYPE, read_document_request, request_body_openapi
 from backend.assistant import clone_claim_set, complete_claims, fix_docx, suggest_dependent
-from backend.documents import DocumentInput, _audited
+from backend.documents import DocumentInput, audited
 from backend.interactive import run_check
 from backend.rule_settings import load_rule_settings, request_config
 
@@ -96,7 +96,7 @@ class SuggestResponse(BaseModel):
 def _audit(session: Any, principal: Any, action: str, content: str | bytes, run: Any, counts: Any) -> Any:
     """`run()` audited like every document operation (hash and counts, never text)."""
     document = DocumentInput(docx=content) if isinstance(content, bytes) else DocumentInput(text=content)
-    return _audited(session, principal=principal, action=action, document=document, run=run, counts=counts)
+    return audited(session, principal=principal, action=action, document=document, run=run, counts=counts)
 
 
 @router.post(
