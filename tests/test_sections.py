@@ -23,7 +23,14 @@ CORPUS_SAMPLE = Path(__file__).parent / "data" / "corpus-sample.jsonl.gz"
         ("RELATED APPLICATION DATA", K.CROSS_REFERENCE),
         ("PRIORITY CLAIM", K.CROSS_REFERENCE),
         ("Cross-Reference to Related Application(s)", K.CROSS_REFERENCE),
+        ("STATEMENT OF PRIORITY", K.CROSS_REFERENCE),
+        ("RELATED INVENTIONS", K.CROSS_REFERENCE),
         ("STATEMENT REGARDING FEDERALLY SPONSORED RESEARCH OR DEVELOPMENT", K.GOVERNMENT_INTEREST),
+        ("THE NAMES OF PARTIES TO A JOINT RESEARCH AGREEMENT", K.JOINT_RESEARCH),
+        ("REFERENCE TO A SEQUENCE LISTING", K.SEQUENCE_LISTING),
+        ("STATEMENT UNDER 37 C.F.R. 1.821(f)", K.SEQUENCE_LISTING),
+        ("DESCRIPTION OF ATTACHED APPENDIX", K.SEQUENCE_LISTING),
+        ("APPENDIX A", None),
         ("TECHNICAL FIELD", K.TECHNICAL_FIELD),
         ("FIELD", K.TECHNICAL_FIELD),
         ("FIELD OF THE INVENTION", K.TECHNICAL_FIELD),
@@ -205,3 +212,18 @@ def test_corpus_sample_sections():
         ok += good
     assert total > 20
     assert ok / total >= 0.95
+
+
+def test_a_first_heading_is_not_the_title_when_it_names_a_section():
+    """Without a title, a first heading such as "STATEMENT OF PRIORITY" opens its section (TI002 then
+    reports the missing title) instead of being read as the title."""
+    from tests.helpers import check_text
+
+    text = (
+        "STATEMENT OF PRIORITY\n[0001] This application claims priority to 61/000,000.\n"
+        "BACKGROUND\n[0002] Holders are known.\nWhat is claimed is:\n1. A holder comprising a base.\n"
+        "ABSTRACT\nA holder."
+    )
+    doc = DocumentText.from_text(text)
+    assert [s.kind for s in find_sections(doc).sections][:2] == [K.CROSS_REFERENCE, K.BACKGROUND]
+    assert [f.code for f in check_text(text, select=("TI002",)).findings] == ["TI002"]

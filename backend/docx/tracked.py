@@ -37,6 +37,8 @@ SECTION_ORDER = (
     SectionKind.TITLE,
     SectionKind.CROSS_REFERENCE,
     SectionKind.GOVERNMENT_INTEREST,
+    SectionKind.JOINT_RESEARCH,
+    SectionKind.SEQUENCE_LISTING,
     SectionKind.TECHNICAL_FIELD,
     SectionKind.BACKGROUND,
     SectionKind.SUMMARY,

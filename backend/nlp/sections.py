@@ -31,6 +31,8 @@ _HEADINGS: list[tuple[SectionKind, re.Pattern[str]]] = [
             r"^(?:cross[- ]?references?\b.*"
             r"|related (?:patent )?applications?(?: data| information)?|priority(?: claims?| data| information| applications?)?"
             r"|claim(?:s)? (?:of|for|to) priority|references? to related (?:patent )?applications?"
+            r"|(?:statement of )?priority statement|statement of priority|related inventions?"
+            r"|related applications? and priority.*"
             r"|incorporation by reference(?: to any priority applications?)?)$"
         ),
     ),
@@ -42,6 +44,20 @@ _HEADINGS: list[tuple[SectionKind, re.Pattern[str]]] = [
             r"|statement of government(?:al)? (?:interests?|rights?|support)|statement (?:of|regarding) federally (?:funded|sponsored).*"
             r"|government(?:al)? (?:funding|sponsorship|support clause)|federal(?:ly)? (?:funding|funded research|research statement).*"
             r"|statement .*government.*|.*government(?:al)? (?:sponsored|funded|funding|license).*|acknowledge?ment of government support|statement regarding government (?:rights|support|interest))$"
+        ),
+    ),
+    (
+        # 37 CFR 1.77(b)(4)
+        _K.JOINT_RESEARCH,
+        re.compile(r"^(?:(?:the )?names? of (?:the )?part(?:y|ies) to (?:a )?joint research agreement|joint research agreement)$"),
+    ),
+    (
+        # 37 CFR 1.77(b)(5): a sequence listing, a table or a computer program listing appendix
+        _K.SEQUENCE_LISTING,
+        re.compile(
+            r"^(?:(?:reference to |incorporation(?: by reference)? of )?(?:an? |the )?(?:sequence listing|computer program"
+            r" listing(?: appendix)?).*|.*\bsequence listing|statement under 37 c\.?\s?f\.?\s?r\.?.*1\.82\d.*"
+            r"|description of (?:the )?attached appendi(?:x|ces))$"
         ),
     ),
     (

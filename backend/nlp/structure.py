@@ -16,6 +16,8 @@ class SectionKind(StrEnum):
     TITLE = "title"
     CROSS_REFERENCE = "cross_reference"
     GOVERNMENT_INTEREST = "government_interest"
+    JOINT_RESEARCH = "joint_research_agreement"
+    SEQUENCE_LISTING = "sequence_listing"
     TECHNICAL_FIELD = "technical_field"
     BACKGROUND = "background"
     SUMMARY = "summary"
