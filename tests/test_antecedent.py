@@ -55,7 +55,7 @@ CASES: list[tuple[str, str, set[tuple[str, int, str]]]] = [
         "1. A device comprising a frame, wherein the spring pulls the frame and the spring is steel.",
         {("AB001", 1, "the spring")},
     ),
-    # --- used once, head noun nowhere in the chain: a warning (AB004) -------------------------
+    # --- used once, head noun nowhere in the chain: a note (AB004) ----------------------------
     (
         "used once and new",
         "1. A watch comprising a case and a strap, wherein the strap holds the case on the wrist.",
@@ -526,3 +526,33 @@ def test_introductions_as_written_end_where_the_phrase_ends() -> None:
     assert not _introduced_in(["lever"], ["a lever housing for a spring"])
     assert not _introduced_in(["lever"], ["a lever arm"])
     assert not _introduced_in(["signal"], ["a signal processing circuit"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a phrase followed by "at" keeps its last word
+        (("1. A device comprising a lever and a spring.\n2. The device of claim 1, wherein the lever arm at the "
+         "spring is bent and the lever arm is steel."), {("AB001", 2, "the lever arm")}),
+        # a noun in -ing after "and" is no verb
+        (("1. A device comprising a lever and a spring.\n2. The device of claim 1, wherein the lever and housing "
+         "for the spring are steel, the housing being round."), {("AB001", 2, "housing")}),
+        # a part of another element is no basis for the owner's part
+        (("1. A device comprising a base, and a frame having a flange, and a motor having an inner portion.\n"
+         "2. The device of claim 1, wherein the frame inner portion is steel and the frame inner portion is hollow."),
+         {("AB001", 2, "the frame inner portion")}),
+        # used again in its plural form: still an element (AB001)
+        (("1. A device comprising a housing.\n2. The device of claim 1, wherein the battery is in the housing.\n"
+         "3. The device of claim 2, wherein the batteries are rechargeable."), {("AB001", 2, "the battery")}),
+    ],
+)
+def test_review_counter_examples(parser: ClaimParser, text: str, expected: set) -> None:
+    assert findings(parser, text) == expected
+
+
+def test_compound_words_do_not_end_an_introduction() -> None:
+    from backend.nlp.antecedent import _introduced_in
+
+    assert not _introduced_in(["wall"], ["a wall covering for the panel"])
+    assert not _introduced_in(["die"], ["a die casting in the mold"])
+    assert not _introduced_in(["rotor"], ["a rotor turntable"])

@@ -280,6 +280,12 @@ CASES = [
         [],
     ),
     (
+        "CF004",
+        "ep",
+        "1. A reactor comprising a cathode (3) and a sample 5 to about 10 times the volume of a chamber (4).",
+        [],
+    ),
+    (
         "CF005",
         "us",
         "1. A device comprising a lever.\n2. The apparatus of claim 1, wherein the lever is red.",

@@ -360,3 +360,16 @@ def test_corpus_sample_dependency_match():
     assert result["total"] > 100
     assert result["equivalent"] / result["total"] >= 0.995
     assert result["exact"] / result["total"] >= 0.99
+
+
+def test_a_parent_written_without_the_word_claim():
+    """"The port of 8, wherein ..." depends on claim 8; "A polymer having an index of 2, wherein ..."
+    and "An aqueous composition having a pH of 3, wherein ..." are independent claims."""
+    claims = parse_claims_text(
+        "1. A port comprising a retention member.\n2. The port of claim 1, wherein the member is red.\n"
+        "3. The port of 2, wherein the member is blue.\n"
+        "4. A polymer having a polydispersity index of 2, wherein the polymer is red.\n"
+        "5. An aqueous composition having a pH of 3, wherein the composition is buffered.\n"
+        "6. The kit comprising a number of 2, wherein the kit is red."
+    )
+    assert [(c.number, c.depends_on) for c in claims.active] == [(1, []), (2, [1]), (3, [2]), (4, []), (5, []), (6, [])]

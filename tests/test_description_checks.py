@@ -197,6 +197,8 @@ def test_vocabulary():
                           "the processing of the data.")])
     assert v.uses_noun("connection") and v.uses_noun("spacing")
     assert not v.uses_noun("processor") and not v.uses_noun("connector")
+    v = Vocabulary.build(["The liquid is heating while the box contains it."])
+    assert not v.uses_noun("heater") and not v.uses_noun("container")
 
 
 # ------------------------------------------------------------------------------------------

@@ -130,6 +130,22 @@ CASES = [
         [],
     ),
     (
+        # one figure, its one-line description without a heading: described
+        "SC004",
+        "us",
+        GOOD.replace("BRIEF DESCRIPTION OF THE DRAWINGS\n[0003] FIG. 1 shows the holder.\n",
+                     "[0003] FIG. 1 is a perspective view of the holder.\n"),
+        [],
+    ),
+    (
+        # entries ending in an abbreviation ("the CPU.") still split
+        "SC004",
+        "us",
+        GOOD.replace("BRIEF DESCRIPTION OF THE DRAWINGS\n[0003] FIG. 1 shows the holder.\n",
+                     "[0003] FIG. 1 is a block diagram of the CPU. FIG. 2 is a flow chart of the method.\n"),
+        [],
+    ),
+    (
         "SC005",
         "us",
         GOOD.replace("SUMMARY\n[0002] A holder.\n", "")

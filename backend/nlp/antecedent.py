@@ -527,7 +527,8 @@ def claim_mentions(doc: Any, text: str, *, inherent: frozenset[str] = frozenset(
                     # "the sensor node and associated error range": a new item that goes with it
                     # "and fit said rim": a verb with its object
                     and not (len(run) == 1 and next_real(run[-1] + 1) < n and (
-                        (first_word.lower_.endswith("ing") and toks[next_real(run[-1] + 1)].tag_ in ("IN", "TO"))
+                        (first_word.lower_.endswith("ing") and first_word.lower_ not in _ING_NOUNS
+                         and toks[next_real(run[-1] + 1)].tag_ in ("IN", "TO"))
                         or lower[next_real(run[-1] + 1)] in REF_DETS))
                     and first_word.lower_ not in _NEW_ITEM_MODIFIERS
                     and all(b.is_space or b.lower_ in ("and", "or", ",", "and/or") for b in between)
@@ -991,10 +992,11 @@ def _named_once_and_new(
         forms.add(head[:-1] + "ies")
     if seen_words & forms:
         return False
-    *mods, last = (re.escape(w).replace("\\-", "[-\\s]?") for w in term)
+    *mods, _ = (re.escape(w).replace("\\-", "[-\\s]?") for w in term)
+    last = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     again = re.compile(
         r"\b(?:the|said|an?)\s+(?:(?:plurality|pair|set|number|multiplicity)\s+of\s+|at\s+least\s+one\s+|"
-        r"one\s+or\s+more\s+)?" + "".join(w + r"\s+" for w in mods) + rf"{last}(?:e?s)?\b",
+        r"one\s+or\s+more\s+)?" + "".join(w + r"\s+" for w in mods) + rf"(?:{last})\b",
         re.IGNORECASE,
     )
     return not again.search(text, m.end) and not any(again.search(t) for t in later_texts)
@@ -1063,10 +1065,14 @@ def _written_reference(doc: Any, m: Mention) -> list[list[list[str]]] | None:
     readings = [[words]]
     last = toks[i - 1] if i > 0 else None
     if len(words) > 1 and (
-        (nxt is not None and nxt.lower_ in _OBJECT_STARTS) or (last is not None and last.tag_ == "VBZ")
+        (
+            nxt is not None
+            and nxt.lower_ in _OBJECT_STARTS - {"at", "one"}
+        )
+        or (last is not None and last.tag_ == "VBZ")
     ):
         # "the path contacts the wall", "the conduit and the reservoir form a circuit": a verb with
-        # its object after the noun phrase
+        # its object after the noun phrase ("the lever arm at the spring" is still one phrase)
         readings.append([words[:-1]])
     elif (
         len(words) > 1
@@ -1175,17 +1181,18 @@ _ING_NOUNS = (
     "plating", "cladding", "shielding", "dressing", "thing", "sling", "topping", "mapping", "listing",
     "timing", "processing", "programming", "printing", "lighting", "heating", "cooling", "routing",
     "signaling", "signalling", "scheduling", "caching", "switching", "sensing", "imaging", "holding",
-    "handling", "cutting", "welding", "bonding", "etching", "doping", "binding", "loading", "spacing",
+    "handling", "cutting", "welding", "bonding", "etching", "doping", "binding", "loading", "covering",
+    "casting", "facing", "awning", "flashing", "siding", "tiling", "trimming", "edging", "stuffing",
 )  # fmt: skip
 _ENDS_PHRASE = (
     r"(?=\s*(?:$|[^\w\s-]|\d|(?:" + "|".join(sorted(_PHRASE_END, key=len, reverse=True)) + r"|\w+ed"
     # adjectives after the noun: "a poppet valve moveable relative to", "a device distant from"
     r"|distant|proximate|remote|parallel|perpendicular|opposite|spaced|capable|suitable|responsive"
-    r"|(?!(?:cable|table|variable|vegetable|consumable|deliverable|receivable|disposable|collectible"
+    r"|(?![\w-]*(?:cable|table|variable|vegetable|consumable|deliverable|receivable|disposable|collectible"
     r"|convertible|stable|constable|bible|crucible)\b)[\w-]+(?:able|ible)"
     # a participle with its object or preposition: "a triisocyanate corresponding to", "a lever
     # housing the spring" (not the nouns in -ing: "a lever housing for the spring")
-    r"|(?!(?:" + "|".join(_ING_NOUNS) + r")\b)[\w-]+ing(?=\s+(?:to|with|in|on|at|from|for|by|into|onto|the|an?|said|each)\b)"
+    r"|(?![\w-]*(?:" + "|".join(_ING_NOUNS) + r")\b)[\w-]+ing(?=\s+(?:to|with|in|on|at|from|for|by|into|onto|the|an?|said|each)\b)"
     # adverbs ("co-axially disposed"), not the nouns that end in -ly
     r"|(?!(?:assembly|supply|family|anomaly|reply|poly|jelly|belly|rally|ally|fly|butterfly|dolly|"
     r"gully|trolley|doily|monopoly)\b)[\w-]+ly)\b))"
@@ -1235,7 +1242,10 @@ def _intro_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
             part = r"\s+".join([*parts[j:-1], head])
             patterns.append(
                 rf"\b(?:the|said|an?|one)\s+(?:[\w-]+\s+){{0,2}}?{owner}\s+(?:having|has|with|including|includes|"
-                rf"comprising|comprises|defining|defines)\s*:?\s+(?:[^;:.]{{0,60}}?\s)?(?:an?|one|at\s+least\s+one)\s+"
+                rf"comprising|comprises|defining|defines)\s*:?\s+"
+                # the gap stays inside the owner's own description: no ", and" to another element
+                rf"(?:(?:(?!,\s*(?:and|or)\b|\b(?:having|including|comprising)\b)[^;:.]){{0,60}}?\s)?"
+                rf"(?:an?|one|at\s+least\s+one)\s+"
                 rf"{part}" + _ENDS_PHRASE
             )
         # the first word said after the rest: "a thin film comprising nanoparticles" introduces "the

@@ -222,7 +222,10 @@ def _iter_refs(text: str):
 
 # "The port of 8, wherein ...": the word "claim" left out at the start of a dependent claim
 _BARE_REF_RE = re.compile(
-    r"^\s*(?:The|An?)\s+[A-Za-z][\w\s-]{0,60}?\s(?P<lead>of|according\s+to|as\s+in)\s+(?P<n>\d{1,4})\s*"
+    # "The" + at most four words of subject, none a transition or a verb ("A polymer having a
+    # polydispersity index of 2, wherein ..." is an independent claim)
+    r"^\s*The\s+(?:(?!(?:having|comprising|including|with|containing|of|at|in|wherein)\b)[A-Za-z][\w-]*\s+){0,3}"
+    r"[A-Za-z][\w-]*\s+(?P<lead>of|according\s+to|as\s+in)\s+(?P<n>\d{1,4})\s*"
     r"(?=[,;:]|\s+(?:wherein|further|comprising|in\s+which|characteri[sz]ed|where)\b)"
 )
 

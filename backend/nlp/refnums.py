@@ -159,9 +159,9 @@ class Vocabulary:
         if i < len(words) and words[i].startswith(s) and len(words[i]) - len(s) <= 4:
             return True
         # another form of the same word: "connection" / "connected", "uniformity" / "uniform"; not
-        # for an agent noun, a thing of its own ("processor" is not "processing")
+        # for an agent noun, a thing of its own ("processor" is not "processing", "heater" not "heating")
         root = stem(noun)
-        return len(root) >= 4 and not s.endswith("or") and root in self.positions
+        return len(root) >= 4 and not s.endswith(("or", "er")) and root in self.positions
 
     def related(self, word: str) -> bool:
         """Laxer than `has`: also true when a description word of six letters or more starts with
@@ -1180,7 +1180,9 @@ CLAIM_PAREN_LABELS = frozenset(
      "conditions", "requirement", "requirements", "scheme", "schemes", "compound", "compounds",
      "intermediate", "intermediates", "group", "groups", "moiety", "no", "nos", "seq", "id",
      "embodiment", "embodiments", "aspect", "aspects", "item", "items", "case", "cases", "type",
-     "class", "pat", "patent", "patents", "publication", "application", "ref", "refs"}
+     "class", "pat", "patent", "patents", "publication", "application", "ref", "refs", "position",
+     "positions", "residue", "residues", "sequence", "sequences", "ph", "cycle", "cycles", "time", "times",
+     "mode", "modes", "phase", "phases", "level", "levels"}
 )  # fmt: skip
 """Words after which a parenthesised number in a claim is a label, not a reference numeral
 ("compound of formula (1)", "a step (2) of heating", "satisfying condition (3)"). Narrower than

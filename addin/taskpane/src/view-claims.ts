@@ -328,29 +328,46 @@ export class ClaimsView {
       // suggestion, which goes in first and may get another number than the assistant gave it
       const inserted = new Map<number, number>();
       const buttons = new Map<Suggestion, HTMLElement>();
+      const done = new Set<Suggestion>(); // taken by a click (being inserted or inserted)
       this.suggestionsList.replaceChildren(
         ...found.map((s) => {
           const insert = h("fluent-button", { class: "insert", appearance: "outline" }, "Insert");
           buttons.set(s, insert);
-          insert.addEventListener("click", () =>
-            busy(insert, this.notice, async () => {
-              const added: number[] = [];
-              for (const item of insertionOrder(found, s, inserted)) {
+          insert.addEventListener("click", async () => {
+            // every suggestion of the chain is taken at once, so that no second click inserts one twice
+            const chain = insertionOrder(found, s, inserted).filter((item) => !done.has(item));
+            chain.forEach((item) => {
+              done.add(item);
+              buttons.get(item)?.setAttribute("disabled", "");
+            });
+            const added = new Map<Suggestion, number>();
+            await busy(insert, this.notice, async () => {
+              for (const item of chain) {
                 const parent = item.parent;
                 const text = parent !== null && inserted.has(parent) ? retarget(item.text, parent, inserted.get(parent)!) : item.text;
                 const number = await this.add(text);
                 if (number === null) break;
-                added.push(number);
+                added.set(item, number);
                 if (item.number !== null) inserted.set(item.number, number);
-                const button = buttons.get(item);
+              }
+              const numbers = [...added.values()];
+              if (numbers.length === 1) this.notice.info(`Claim ${numbers[0]} added at the end of the claims.`);
+              else if (numbers.length > 1)
+                this.notice.info(`Claims ${numbers.join(" and ")} added at the end of the claims (the claim it depends on first).`);
+            });
+            // `busy` enables the button again: an added suggestion stays disabled, one not added can be retried
+            for (const item of chain) {
+              const button = buttons.get(item);
+              const number = added.get(item);
+              if (number !== undefined) {
                 button?.setAttribute("disabled", "");
                 if (button) button.textContent = `Added as claim ${number}`;
+              } else {
+                done.delete(item);
+                button?.removeAttribute("disabled");
               }
-              if (added.length === 1) this.notice.info(`Claim ${added[0]} added at the end of the claims.`);
-              else if (added.length > 1)
-                this.notice.info(`Claims ${added.join(" and ")} added at the end of the claims (the claim it depends on first).`);
-            }),
-          );
+            }
+          });
           return h(
             "li",
             { class: "suggestion-item" },

@@ -1199,7 +1199,8 @@ _UNITS = (
     r"m[mM]|[µu]M|nM|ppm|ppb|wt|vol|s|sec|seconds?|ms|min|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|"
     r"V|mV|kV|A|mA|W|mW|kW|MW|Hz|kHz|MHz|GHz|Pa|kPa|MPa|GPa|bar|psi|N|Nm|J|kJ|cal|kcal|K|°C|°F|C|F|rpm|dB|"
     # a range or a bound ("pH 5 to 7", "group 1 or 2", "20 or less"), not "a chamber 1 through a cathode 3"
-    r"bits?|bytes?|KB|MB|GB|times|fold|x|(?:to|or|and|through)(?=\s+\d)|"
+    r"bits?|bytes?|KB|MB|GB|times|fold|x|"
+    r"(?:to|or|and|through)(?=\s+(?:about|approximately|around|roughly|substantially|less\s+than|more\s+than)?\s*\d)|"
     r"(?:or|and)\s+(?:less|more|fewer|greater|higher|lower|above|below|over|under)|-)"
 )
 _REF_SIGN = re.compile(

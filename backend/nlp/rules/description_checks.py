@@ -537,8 +537,8 @@ def _compatible(t1: str, t2: str, generic: frozenset[str] = frozenset()) -> bool
         return True
     if len(h1) >= 6 and len(h2) >= 6 and _edits_le1(h1, h2):
         return True  # a misspelling ("photodetctor"): the same element
-    if len(h1) >= 3 and _transposed(h1, h2):
-        return True  # letters swapped ("DBR" / "DRB"): the same element
+    if (len(h1) >= 6 or not any(c in "aeiou" for c in h1)) and _transposed(h1, h2):
+        return True  # letters swapped ("DBR" / "DRB"): the same element (not "arm" / "ram", "salt" / "slat")
     s1 = {stem(w) for w in w1 if w not in _GENERIC_REF_HEADS}
     s2 = {stem(w) for w in w2 if w not in _GENERIC_REF_HEADS}
     if s1 & s2:

@@ -396,7 +396,11 @@ _FIGURE_REF = re.compile(r"\b(?:FIG(?:URE)?S?\.?|Figs?\.)\s*\d", re.IGNORECASE)
 
 
 _FIG_ABBREVIATION = re.compile(r"\b(FIG(?:URE)?S?|Figs?)\.", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9)\]])[.;]\s+(?=[A-Z])")
+# a sentence ends before a capital after a lower-case word, a number or a bracket, and before "FIG"
+# after anything ("... of the CPU. FIG. 2 is ...")
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[a-z0-9)\]])[.;]\s+(?=[A-Z])|(?<=[A-Za-z0-9)\]])[.;]\s+(?=(?:FIG(?:URE)?S?|Figs?|Figures?)\b)"
+)
 
 
 def _brief_views(text: str) -> int:
@@ -446,10 +450,17 @@ def drawings_description_missing(ctx: CheckContext) -> Iterator[Hit]:
         for i in range(s.start, s.end)
         if (n := _brief_views(ctx.paragraph_text(i)[_content_start(ctx.paragraph_text(i)) :]))
     }
-    if any(n >= 2 or views.get(i + 1) for i, n in views.items()):
+    figures = {
+        m.group()
+        for s in ctx.sections.sections
+        if s.kind not in skip
+        for i in range(s.start, s.end)
+        for m in _FIGURE_REF.finditer(ctx.paragraph_text(i))
+    }
+    if any(n >= 2 or views.get(i + 1) for i, n in views.items()) or (views and len(figures) <= 1):
         # "FIG. 1 is a ...; FIG. 2 is a ..." entries without a heading, in one paragraph or in
-        # consecutive ones: the views are described (a detailed description that opens paragraphs
-        # with "FIG. 1 shows ..." and goes on describing is not)
+        # consecutive ones (one entry when there is one figure): the views are described (a
+        # detailed description that opens paragraphs with "FIG. 1 shows ..." and goes on is not)
         return
     for s in ctx.sections.sections:
         if s.kind in skip:
