@@ -132,7 +132,7 @@ def test_serve_self_signed_answers_https_and_creates_the_first_admin(tmp_path):
                     response = httpx.get(
                         f"https://localhost:{port}/health", verify=ssl.create_default_context(cafile=str(ca))
                     )
-            except httpx.TransportError:
+            except (httpx.TransportError, ssl.SSLError):  # not listening yet, or the CA file being replaced
                 time.sleep(0.2)
             if server.poll() is not None:
                 break

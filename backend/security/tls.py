@@ -6,6 +6,7 @@ firm's own TLS (`PATENTPANE_TLS_CERT` / `PATENTPANE_TLS_KEY`).
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -101,8 +102,16 @@ def _make(directory: Path, *, now: datetime) -> None:
         ),
     )
     pem = serialization.Encoding.PEM
-    (directory / CA_FILE).write_bytes(ca_cert.public_bytes(pem))
-    (directory / CERT_FILE).write_bytes(cert.public_bytes(pem) + ca_cert.public_bytes(pem))
+    _write_whole(directory / CERT_FILE, cert.public_bytes(pem) + ca_cert.public_bytes(pem))
+    _write_whole(directory / CA_FILE, ca_cert.public_bytes(pem))
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `path` so that a reader sees no file or the whole file, never a part (the CA file is
+    read by people and scripts as soon as it appears)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def ensure_localhost_certificate(data_dir: Path, *, now: datetime | None = None) -> LocalCertificate:
