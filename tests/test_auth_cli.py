@@ -81,6 +81,11 @@ def test_users_commands(url, capsys):
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).all()
         assert len(audit) == 1 and new_password not in str(audit[0].detail)
     database.dispose()
+    # an account without a password (a person's API key only) has none to reset: a clean refusal
+    assert main(["keys", "create", "--email", "kay@firm.example", *db]) == 0
+    capsys.readouterr()
+    assert main(["users", "reset-password", "kay@firm.example", *db]) == 2
+    assert "not_local_account" in capsys.readouterr().err
 
 
 def test_keys_commands_and_the_apikey_alias(url, tmp_path, capsys):
