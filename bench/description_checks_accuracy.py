@@ -523,7 +523,8 @@ def claim_support_precision(results: list[dict]) -> None:
         return
     grants = sum(1 for r in results if r["grant"])
     kept = Counter(labels.get(k, "unlabelled") for k in found)
-    gone = Counter(label for k, label in labels.items() if k not in set(found))
+    reported = set(found)
+    gone = Counter(label for k, label in labels.items() if k not in reported)
     print(
         f"\nCS001 on grants against the hand labels: {len(found)} found, valid {kept['valid']}, "
         f"invalid {kept['invalid']}, unlabelled {kept['unlabelled']} ({kept['invalid'] / grants:.2f} known false "

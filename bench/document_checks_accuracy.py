@@ -33,15 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 from backend.nlp.config import CheckConfig
 from backend.nlp.engine import check
+from backend.nlp.sections import heading_kind
+from backend.nlp.structure import SectionKind
 from backend.wordlists import load_wordlists
 from tests.corpus import document_from_paragraphs, read_corpus, record_paragraphs
 
 Pairs = list[tuple[str, str]]
 Injection = Callable[[Pairs], Pairs | None]
 
-_BDD = re.compile(
-    r"^(?:brief )?description of (?:the )?(?:several views of the )?(?:drawings?|figures?)", re.IGNORECASE
-)
 _NUMBER = re.compile(r"^\[(\d{4})\] ")
 
 
@@ -139,7 +138,8 @@ def number_skipped(pairs: Pairs) -> Pairs | None:
 
 
 def drawings_description_missing(pairs: Pairs) -> Pairs | None:
-    start = next((i for i, (k, t) in enumerate(pairs) if k == "heading" and _BDD.match(t.strip())), None)
+    # the heading the engine reads as the brief description of the drawings
+    start = next((i for i, (k, t) in enumerate(pairs) if k == "heading" and heading_kind(t) == SectionKind.DRAWINGS), None)
     if start is None:
         return None
     end = next((i for i in range(start + 1, len(pairs)) if pairs[i][0] == "heading"), len(pairs))

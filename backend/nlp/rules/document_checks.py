@@ -443,36 +443,25 @@ def drawings_description_missing(ctx: CheckContext) -> Iterator[Hit]:
     if ctx.sections.first(_K.DRAWINGS) is not None:
         return
     skip = {_K.CLAIMS, _K.ABSTRACT, _K.TITLE}
+    body = [i for s in ctx.sections.sections if s.kind not in skip for i in range(s.start, s.end)]
     views = {
-        i: n
-        for s in ctx.sections.sections
-        if s.kind not in skip
-        for i in range(s.start, s.end)
-        if (n := _brief_views(ctx.paragraph_text(i)[_content_start(ctx.paragraph_text(i)) :]))
+        i: n for i in body if (n := _brief_views(ctx.paragraph_text(i)[_content_start(ctx.paragraph_text(i)) :]))
     }
-    figures = {
-        m.group()
-        for s in ctx.sections.sections
-        if s.kind not in skip
-        for i in range(s.start, s.end)
-        for m in _FIGURE_REF.finditer(ctx.paragraph_text(i))
-    }
-    if any(n >= 2 or views.get(i + 1) for i, n in views.items()) or (views and len(figures) <= 1):
+    references = [(i, m) for i in body for m in _FIGURE_REF.finditer(ctx.paragraph_text(i))]
+    if not references:
+        return
+    if any(n >= 2 or views.get(i + 1) for i, n in views.items()) or (
+        views and len({m.group() for _, m in references}) <= 1
+    ):
         # "FIG. 1 is a ...; FIG. 2 is a ..." entries without a heading, in one paragraph or in
         # consecutive ones (one entry when there is one figure): the views are described (a
         # detailed description that opens paragraphs with "FIG. 1 shows ..." and goes on is not)
         return
-    for s in ctx.sections.sections:
-        if s.kind in skip:
-            continue
-        for i in range(s.start, s.end):
-            m = _FIGURE_REF.search(ctx.paragraph_text(i))
-            if m:
-                yield Hit(
-                    f'"{m.group()}" is referenced but there is no "BRIEF DESCRIPTION OF THE DRAWINGS" section',
-                    Location(i, m.start(), m.end()),
-                )
-                return
+    i, m = references[0]
+    yield Hit(
+        f'"{m.group()}" is referenced but there is no "BRIEF DESCRIPTION OF THE DRAWINGS" section',
+        Location(i, m.start(), m.end()),
+    )
 
 
 _ORDER = {
