@@ -97,7 +97,9 @@ def limitation(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     rest = " ".join(m.group("rest").split()).rstrip(".")
-    element = element_of(rest)
+    # a parenthetical inside the subject ("the optical coherence elastography (OCE) system comprises") is
+    # read past, as the suggestions drop the description's parentheticals
+    element = element_of(rest) or element_of(re.sub(r"\s*\([^()]{1,40}\)", "", rest))
     if element is None:
         return None
     return element, re.sub(rf"^{_JOINER}", "", rest, flags=re.IGNORECASE)

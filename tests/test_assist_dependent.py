@@ -109,6 +109,20 @@ def test_suggest_api(api):
 
 # (claims, description sentence, the suggestion expected from it)
 FORMS = [
+    # the first alternative of "X, or Y" and of "X, and may be Y" (a list "A, B, or C" stays whole)
+    ("1. A device comprising a substrate and a layer on the substrate.",
+     "In some embodiments, the layer has a water contact angle greater than 120 degrees, or greater than 135 degrees.",
+     "The device of claim 1, wherein the layer has a water contact angle greater than 120 degrees."),
+    ("1. A device comprising a substrate and a layer on the substrate.",
+     "The substrate may comprise a porous membrane, and may be chromatographic paper.",
+     "The device of claim 1, wherein the substrate comprises a porous membrane."),
+    ("1. A device comprising a substrate and a layer on the substrate.",
+     "In some embodiments, the layer comprises silica, alumina, or titania.",
+     "The device of claim 1, wherein the layer comprises silica, alumina, or titania."),
+    # what the claimed method may include is a further step
+    ("1. A method comprising: receiving a signal; and determining a source of the signal.",
+     "The method may include using the source of the signal to determine a location of a therapy.",
+     "The method of claim 1, further comprising using the source of the signal to determine a location of a therapy."),
     # a step refined by its gerund, as the description words it
     ("1. A method comprising: detecting a change in a context of a user; and displaying content to the user.",
      "Detecting the change in the context of the user 102 may include determining that the user has changed pose.",

@@ -116,7 +116,11 @@ _TRIM = re.compile(
     r",?\s+(?:so\s+that|such\s+that|in\s+order\s+to|because|thereby|whereby|thus|while|although|whereas|"
     r"allowing|enabling|which\s+(?:allows|enables|may|can|helps)|so\s+as\s+to|as\s+well\s+as|such\s+as|including\s+without)\b|"
     r",\s+(?:which|and\s+thus|"
-    r"where|when|e\.g\.)\b",
+    r"where|when|e\.g\.)\b|"
+    # a second, narrower or other alternative: "is a porous membrane, and may be chromatographic paper",
+    # "from about 10 to about 100 nm, or more preferably ..."
+    r",?\s+(?:and|or)\s+(?:may|can|could|might)\s+(?:also\s+|alternatively\s+)?(?=[a-z]+\b)|"
+    r",\s+(?:and\s+|or\s+)?(?:(?:more|most|even\s+more|particularly|especially)\s+)?preferabl[ey]\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -547,6 +551,11 @@ def dependent_candidates(
                 words, predicate, plural, written = found.words, found.predicate, found.plural, found.written
                 predicate = _TRIM.split(predicate, maxsplit=1)[0].strip(" ,")
                 markush = predicate.startswith("is selected from the group consisting of")
+                alternative = re.search(r",\s+or\s+", predicate)
+                if alternative and not markush and "," not in predicate[: alternative.start()]:
+                    # "has a contact angle greater than 120 degrees, or greater than 135 degrees": the first
+                    # alternative (a list "A, B, or C" has a comma before its "or" and stays whole)
+                    predicate = predicate[: alternative.start()]
                 predicate = _shorten(predicate, most=60 if markush else 30)
                 if len(predicate.split()) < 2:
                     continue
@@ -587,7 +596,7 @@ def dependent_candidates(
                     continue
                 if singular(words[-1]) == subject_head and len(words) <= 2 and written != "a":
                     fm = _FURTHER.match(predicate)
-                    if fm and (further or strong):
+                    if fm and (further or strong or modal or index in summary):
                         add("kind_further", subject, f"further comprising {fm.group('rest')}", "further")
                     elif not fm:
                         # what the claimed thing itself is or does: "the device is integrated into a meter"
