@@ -7,7 +7,7 @@ import re
 
 from backend.nlp.claims import parse_claims_text
 from backend.nlp.parsing import shared_parser
-from backend.nlp.suggestions.dependent import assertive, suggest_dependent_claims
+from backend.nlp.suggestions.dependent import assertive, singular_verb, suggest_dependent_claims
 from backend.wordlists import load_wordlists
 from tests.apiharness import assert_error
 from tests.corpus import claim_lines
@@ -160,6 +160,68 @@ def test_description_forms_become_claims():
     for claims, sentence, expected in FORMS:
         texts = [s.text for s in suggest(claims, [(0, sentence)])]
         assert expected in texts, (sentence, texts)
+
+
+# (claims, description sentence, the suggestion expected from it): subjects the claim does not write as "the X"
+SUBJECT_FORMS = [
+    # elements joined by "or" / "and", the first without an article of its own
+    ("1. A method comprising detecting the presence or absence of a Vim3 protein in a sample.",
+     "In a preferred embodiment, the presence or absence of the Vim3 protein is detected by an antibody.",
+     "The method of claim 1, wherein the presence or absence of the Vim3 protein is detected by an antibody."),
+    ("1. A method comprising fusing an LBD to a reporter.",
+     "In some embodiments, the LBD and the reporter are genetically fused.",
+     "The method of claim 1, wherein the LBD and the reporter are genetically fused."),
+    # what is done to a claimed element, written bare
+    ("1. A device comprising an electrode and a metal catalyst on the electrode.",
+     "In some implementations, electrodeposition of the metal catalyst on the electrode causes decomposition of a peroxide.",
+     ("The device of claim 1, wherein electrodeposition of the metal catalyst on the electrode causes decomposition of a "
+      "peroxide.")),
+    ("1. A method comprising detecting a level of MNA in a blood sample.",
+     "In a further embodiment, an increase of the level of MNA in the blood sample indicates that the dose is effective.",
+     ("The method of claim 1, wherein an increase of the level of MNA in the blood sample indicates that a dose is "
+      "effective.")),
+    # an attribute of a claimed element, written bare (a decimal value is no reference numeral)
+    ("1. A kit comprising a buffer and a polymerase.", "Preferably, total volume of the kit is 25.0 uL.",
+     "The kit of claim 1, wherein total volume of the kit is 25.0 uL."),
+    # a plural subject said of the claimed method takes the singular verb
+    ("1. A method comprising heating a panel.", "The methods may be carried out at room temperature.",
+     "The method of claim 1, wherein the method is carried out at room temperature."),
+    # the claim's unmodified term for a modified phrase whose modifiers the claim uses
+    (("1. A method of detecting adenosine and its metabolites, comprising: collecting a fraction containing the "
+      "metabolites from a sample."),
+     ("In a further embodiment, the adenosine metabolites include adenosine monophosphate, adenosine diphosphate, "
+      "and adenosine triphosphate."),
+     ("The method of claim 1, wherein the metabolites include adenosine monophosphate, adenosine diphosphate, and "
+      "adenosine triphosphate.")),
+    # "The X of the Y" keeps its article in lower case; an adverb ends the subject
+    ("1. A system comprising a converter and a panel.", "The panel of the converter may be made of steel.",
+     "The system of claim 1, wherein the panel of the converter is made of steel."),
+    ("1. A method comprising culturing a tumor model.", "The tumor model typically includes tumor spheroids.",
+     "The method of claim 1, wherein the tumor model includes tumor spheroids."),
+]
+
+
+def test_subject_forms_become_claims():
+    for claims, sentence, expected in SUBJECT_FORMS:
+        texts = [s.text for s in suggest(claims, [(0, sentence)])]
+        assert expected in texts, (sentence, texts)
+
+
+def test_subjects_that_name_no_claimed_element_give_nothing():
+    # a scrubber of another kind than the claimed one; an opening that names no element
+    out = suggest("1. An ozone scrubber comprising a housing.",
+                  [(0, "In one embodiment, the graphite scrubber is in the form of one or more graphite tubes."),
+                   (1, "Most of the housing is steel."), (2, "The cells and contacting them with the housing is fine.")])
+    assert out == []
+
+
+def test_modal_adverbs():
+    assert assertive("can only be used", plural=False) == "is only used"
+    assert assertive("may also partially cover the hole", plural=False) == "partially covers the hole"
+    assert assertive("can then be selected", plural=True) == "are selected"
+    assert assertive("may apply to the arm", plural=False) == "applies to the arm"
+    assert singular_verb("further include treating X") == "further includes treating X"
+    assert singular_verb("are carried out") == "is carried out"
 
 
 def test_conditions_are_not_dropped():

@@ -109,11 +109,11 @@ _VALUE_WORDS = (
 _NUMERALS = re.compile(
     rf"(?<=[A-Za-z])\s*\(\s*\d{{1,4}}[a-z]?'*(?:\s*[,-]\s*\d{{1,4}}[a-z]?'*)*\s*\)"
     rf"|(?<![A-Za-z])(?!(?:{_VALUE_WORDS})\b)(?P<word>[A-Za-z]+)\s+\d{{1,4}}[a-z]?'*"
-    rf"(?:(?:\s*,\s*|\s*-\s*|\s+(?:and|or|to)\s+)\d{{1,4}}[a-z]?'*(?=[\s,.;:)]))*(?=[\s,.;:)])",
+    rf"(?:(?:\s*,\s*|\s*-\s*|\s+(?:and|or|to)\s+)\d{{1,4}}[a-z]?'*(?=[\s,;:)]|\.(?!\d)))*(?=[\s,;:)]|\.(?!\d))",
     re.IGNORECASE,
 )
 _TRIM = re.compile(
-    r",?\s+(?:so\s+that|such\s+that|in\s+order\s+to|because|thereby|whereby|thus|while|although|whereas|"
+    r",?\s+(?:because|thus|while|although|whereas|"
     r"allowing|enabling|which\s+(?:allows|enables|may|can|helps)|so\s+as\s+to|as\s+well\s+as|such\s+as|including\s+without)\b|"
     r",\s+(?:which|and\s+thus|"
     r"where|when|e\.g\.)\b|"
@@ -124,10 +124,12 @@ _TRIM = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_HEDGE_WORDS = (r"also|further|optionally|additionally|alternatively|preferably|generally|then|thus|typically|usually|"
+                r"readily|easily|simply|similarly|likewise|each|be\s+made\s+to")
 _MODAL = re.compile(
     r"\b(?:may|can|could|might|will|would|should|is\s+able\s+to|are\s+able\s+to|is\s+configured\s+to\s+be)\s+"
-    r"(?:also\s+|further\s+|optionally\s+|additionally\s+|alternatively\s+|preferably\s+|generally\s+|"
-    r"each\s+|be\s+made\s+to\s+)?(?P<verb>[a-z]+(?:-[a-z]+)*)\b",
+    rf"(?P<pre>(?:(?:{_HEDGE_WORDS}|only|(?!(?:apply|supply|rely|reply|comply|multiply|imply)\b)[a-z]{{2,}}ly)\s+)*)"
+    r"(?P<verb>[a-z]+(?:-[a-z]+)*)\b",
     re.IGNORECASE,
 )
 _ADVERBS = re.compile(r"\b(?:optionally|preferably|advantageously|typically|generally|alternatively|also|"
@@ -167,13 +169,39 @@ def assertive(predicate: str, *, plural: bool) -> str:
 
     def repl(m: re.Match[str]) -> str:
         verb = m.group("verb")
-        if plural:
-            return {"be": "are"}.get(verb.lower(), verb)
-        return _third_person(verb)
+        verb = {"be": "are"}.get(verb.lower(), verb) if plural else _third_person(verb)
+        # "can partially cover" -> "partially covers", "may only be used" -> "is only used" ("also", "then" go)
+        kept = " ".join(re.sub(rf"\b(?:{_HEDGE_WORDS})\b", "", m.group("pre"), flags=re.IGNORECASE).split())
+        if not kept:
+            return verb
+        return f"{verb} {kept}" if verb in ("is", "are") else f"{kept} {verb}"
 
     out = _MODAL.sub(repl, predicate, count=1)
     out = _ADVERBS.sub("", out)
     return " ".join(out.split())
+
+
+_PLURAL_VERBS = {"are": "is", "were": "was", "have": "has", "do": "does"}
+_NOT_BASE_VERBS = frozenset({"in", "on", "at", "for", "with", "by", "from", "and", "or", "that", "which", "of", "to",
+                             "as", "into", "onto", "within", "not", "only", "all", "each", "both", "being", "been",
+                             "the", "a", "an", "than", "may", "can", "could", "will", "would", "should", "must",
+                             "might", "is", "was", "has", "does"})  # fmt: skip
+
+
+def singular_verb(predicate: str) -> str:
+    """The predicate of a plural subject said of one ("are carried out" -> "is carried out", "include
+    treating" -> "includes treating", "further comprise X" -> "further comprises X")."""
+    m = re.match(r"^((?:(?:also|further|then|additionally|[a-z]+ly)\s+)*)([a-z]+)\b", predicate)
+    if not m:
+        return predicate
+    verb = m.group(2)
+    if verb in _PLURAL_VERBS:
+        new = _PLURAL_VERBS[verb]
+    elif verb in _NOT_BASE_VERBS or verb.endswith(("s", "ed", "ing", "en")):
+        return predicate
+    else:
+        new = _third_person(verb)
+    return m.group(1) + new + predicate[m.end() :]
 
 
 def _drop_numeral(m: re.Match[str]) -> str:
@@ -222,6 +250,24 @@ def _match_term(words: list[str], terms: Sequence[_ChainTerm]) -> _ChainTerm | N
     return best
 
 
+_CONTRASTIVE = frozenset({"other", "another", "additional", "second", "third", "fourth", "further", "different",
+                          "separate", "alternative", "auxiliary", "secondary", "same", "similar", "conventional",
+                          "prior", "known", "comparative", "control", "reference"})
+
+
+def _unmodified_term(words: list[str], terms: Sequence[_ChainTerm], claim_words: set[str]) -> _ChainTerm | None:
+    """The claim's only term with the head of `words` when the claim writes it unmodified and the phrase's
+    modifiers are words of the claim ("metabolites" for "the adenosine metabolites" in "detecting adenosine and
+    metabolites"), unless a modifier sets the phrase apart ("the second layer", "other metabolites")."""
+    head = singular(words[-1]) if words else ""
+    same = {t.words for t in terms if t.words[-1] == head}
+    if len(same) != 1 or len(next(iter(same))) != 1 or len(words) > 3:
+        return None
+    if set(words[:-1]) & (_CONTRASTIVE | _ORDINALS) or not set(words[:-1]) <= claim_words:
+        return None
+    return next(t for t in terms if t.words[-1] == head)
+
+
 _NP_STOP = frozenset(
     {"may", "can", "could", "might", "will", "would", "should", "is", "are", "has", "have", "includes", "include",
      "comprises", "comprise", "contains", "contain", "extends", "extend", "of", "in", "on", "at", "to", "for",
@@ -254,6 +300,14 @@ _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "
                        "outer", "front", "rear", "top", "bottom", "proximal", "distal"})
 
 
+_SUBJECT_ADVERBS = frozenset({"then", "thus", "often", "always", "still", "now", "generally", "typically", "usually",
+                              "normally", "preferably", "optionally", "additionally", "alternatively", "suitably",
+                              "desirably", "conveniently", "particularly", "especially", "frequently", "initially",
+                              "subsequently", "simultaneously", "automatically", "advantageously", "thereby",
+                              "therefore", "hence", "likewise", "similarly"})
+_ADVERB_ENDINGS = ("ally", "ively", "ably", "ibly", "ently", "antly", "ously", "arly", "edly", "ingly", "ately")
+
+
 def _split_subject(text: str) -> tuple[list[str], str, bool] | None:
     """ "the housing may be formed of X" -> (["housing"], "may be formed of X", plural)."""
     m = re.match(r"^(?:the|said|each\s+of\s+the|each)\s+(?:(?:plurality|set|pair|number)\s+of\s+)?", text, re.IGNORECASE)
@@ -272,7 +326,11 @@ def _split_subject(text: str) -> tuple[list[str], str, bool] | None:
             or (low.endswith(("ed", "ing")) and after in _AFTER_VERB)
         )
         ordinal_pair = (low == "and" and words and words[-1] in _ORDINALS and after in _ORDINALS)
-        if (low in _NP_STOP and not ordinal_pair) or verb or len(words) >= 6:
+        # "the tumor model typically includes": an adverb before the verb ends the noun phrase ("the first
+        # substantially planar surface" goes on)
+        adverb = bool(words) and (low in _SUBJECT_ADVERBS or (len(low) > 6 and low.endswith(_ADVERB_ENDINGS))) and (
+            after in _NP_STOP or (after.endswith("s") and not after.endswith(("ss", "us", "is"))))
+        if (low in _NP_STOP and not ordinal_pair) or verb or adverb or len(words) >= 6:
             pos = wm.start()
             break
         if rest[pos : wm.start()].strip(" "):
@@ -403,6 +461,100 @@ _MODIFIED = re.compile(
 )
 
 
+_COORDINATED = re.compile(r"^(?P<conj>and/or|and|or)\s+(?P<det>(?:the|said)\s+)?(?=[A-Za-z])", re.IGNORECASE)
+# what a predicate opens with: a verb ("are fused", "is detected", "occupies", "can be"), after an adverb
+_VERB_OPEN = re.compile(
+    r"^(?:(?:also|further|each|both|then|preferably|optionally|additionally|generally|typically|[a-z]+ly)\s+)*"
+    r"(?:is|are|was|were|has|have|had|may|can|could|will|would|should|might|must|includes?|comprises?|contains?|"
+    r"consists?|(?!(?:has|is|was|does|its|this|thus|plus|less|as|us)\b)[a-z]+[^s\W]s|[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+
+
+def _coordinated(body: str, words: list[str], predicate: str, plural: bool) -> _Subject | None:
+    """ "the first pulse and the second pulse have X", "the presence or absence of X is detected":
+    the elements together as the sentence writes them (their verb plural unless joined by "or")."""
+    joined = False
+    while True:
+        m = _COORDINATED.match(predicate)
+        if not m:
+            break
+        rest = predicate[m.end() :]
+        other = _split_subject("the " + rest)
+        if other is None or _PRONOUNS & set(other[0]) or re.match(r"[a-z]+ing\s+(?:the|an?|said|its|their)\b", rest):
+            return None  # "the cells and contacting them with ..." joins no element
+        head = other[0][-2] if other[0][-1] == "thereof" and len(other[0]) > 1 else other[0][-1]
+        # "A and B are", "A or B is" (the verb agrees with the nearer one)
+        joined = joined or m.group("conj").lower() == "and"
+        plural = joined or singular(head) != head
+        predicate = other[1]
+    if not _VERB_OPEN.match(predicate):
+        predicate = _after_modifiers(predicate) or ""
+        if not _VERB_OPEN.match(predicate):
+            return None
+    text = re.sub(r"\bsaid\b", "the", body[: len(body) - len(predicate)].strip(), flags=re.IGNORECASE)
+    return _Subject(words, predicate, plural, "the", text[0].lower() + text[1:])
+
+
+_PRONOUNS = frozenset({"it", "its", "they", "them", "their", "this", "these", "those", "which", "we", "he", "she"})
+
+
+# a verb after the subject's modifiers: "... on the electrode causes X", "... displaces a dye" (not a
+# plural noun: "... of cells in", "... of bubbles displaces")
+_VERB_AFTER = re.compile(
+    r"\s+(?=(?:is|are|was|were|has|have|includes?|comprises?|contains?|consists?)\b|(?:may|can|could|will)\s+[a-z]+\b|"
+    r"(?!(?:has|is|was|does|its|this|thus|plus|less|as|us|was|yes)\b)[a-z]+[^s\W]s\s+"
+    r"(?!(?:of|and|or|in|on|at|for|with|to|from|by|as|per|than|[a-z]+s|[a-z]+ed)\b)[a-z])"
+)
+
+
+def _after_modifiers(predicate: str, *, strict: bool = False) -> str | None:
+    """What follows the modifiers that open `predicate` ("of perfusion can be calculated" -> "can be
+    calculated", "on the readout electrode causes X" -> "causes X"), or None."""
+    modified = _MODIFIED.match(predicate)
+    if modified:
+        return predicate[modified.end("mod") :].strip()
+    if strict or not _MODIFIER_OPEN.match(predicate):
+        return None
+    verb = _VERB_AFTER.search(predicate)
+    if not verb or verb.start() > 80 or re.search(r"[,;:()]", predicate[: verb.start()]):
+        return None
+    return predicate[verb.end() :]
+
+
+_MODIFIER_OPEN = re.compile(r"(?:[a-z]+(?:ing|ed)|of|in|on|for|at|from|between|with|within|to|into|onto|by)\s")
+_BARE_OF = re.compile(r"^(?P<head>(?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*)\s+(?:of|in)\s+(?:the|said)\s+(?=[A-Za-z])")
+# what opens a sentence before "of the" and names no element, action or attribute: "Most of the", "Examples of the"
+_NOT_ATTRIBUTE = frozenset(
+    {"most", "some", "all", "any", "both", "none", "many", "few", "several", "each", "one", "two", "part", "rest",
+     "remainder", "majority", "half", "example", "examples", "embodiment", "embodiments", "aspect", "aspects",
+     "variation", "variations", "type", "types", "kind", "kinds", "advantage", "advantages", "feature", "features",
+     "details", "description", "purpose", "object", "because", "instead", "regardless", "irrespective", "independent",
+     "independently", "out", "outside", "inside", "ahead", "in", "on", "at", "for", "with", "by", "from", "as", "to",
+     "use", "operation", "when", "if", "where", "while", "after", "before", "during", "upon", "unless", "this", "these",
+     "that", "those", "it", "its", "there", "here", "such", "other", "another", "same", "further", "also", "more",
+     "less", "every", "number", "plurality", "variety", "lot", "couple", "host", "multitude", "top", "bottom", "front", "back", "side", "end", "center", "centre", "middle"}
+)  # fmt: skip
+
+
+def _bare_of(body: str, m: re.Match[str], terms: Sequence[_ChainTerm]) -> _Subject | None:
+    """ "electrodeposition of the catalyst on the electrode causes X": the subject as written, when what it
+    is "of" is a claimed term."""
+    head = [w.lower() for w in m.group("head").split()]
+    if any(w in _NOT_ATTRIBUTE or w in _CATEGORY_NOUNS or w.endswith("ly") for w in head):
+        return None
+    split = _split_subject("the " + body[m.end() :])
+    if split is None or _match_term(split[0], terms) is None:
+        return None
+    predicate = split[1] if _VERB_OPEN.match(split[1]) else _after_modifiers(split[1])
+    if predicate is None:
+        return None
+    text = body[: len(body) - len(predicate)].strip()
+    if not (text[1:2].isupper() or text.split()[0].isupper()):
+        text = text[0].lower() + text[1:]
+    return _Subject(head, predicate, singular(head[-1]) != head[-1], "bare", text)
+
+
 def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -> _Subject | None:
     body = re.sub(r"^(?:such\s+an?|this|these|the\s+present)\s+", "the ", body, flags=re.IGNORECASE)
     # "the step of creating X includes Y" refines the claimed step "creating X", as "Creating X includes Y" does
@@ -414,21 +566,18 @@ def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -
         if split is None:
             return None
         words, predicate, plural = split
-        # "the first pulse and the second pulse have ..."
-        second = re.match(r"^and\s+(?=(?:the|said)\s)", predicate)
-        if second:
-            other = _split_subject(predicate[second.end() :])
-            if other is None:
-                return None
-            first_text = body[: len(body) - len(predicate)].strip()
-            text = f"{first_text} and {' '.join(('the', *other[0]))}"
-            return _Subject(words, other[1], True, "the", re.sub(r"^(?:said)\b", "the", text, flags=re.IGNORECASE))
-        # "the cell expressing the first protein is a hybridoma", "the rate of perfusion can be calculated"
-        modified = _MODIFIED.match(predicate)
-        if modified:
-            text = body[: len(body) - len(predicate)].strip()
-            text = re.sub(r"^said\b", "the", f"{text} {modified.group('mod')}", flags=re.IGNORECASE)
-            return _Subject(words, predicate[modified.end("mod") :].strip(), plural, "the", text)
+        # "the first pulse and the second pulse have ...", "the presence or absence of X is detected",
+        # "the LBD and the reporter or TF are fused"
+        if _COORDINATED.match(predicate):
+            return _coordinated(body, words, predicate, plural)
+        # "the cell expressing the first protein is a hybridoma", "the rate of perfusion can be calculated",
+        # "the period of time to allow for X ranges from"
+        after = _after_modifiers(predicate, strict=True)
+        if after is not None:
+            text = body[: len(body) - len(after)].strip()
+            text = re.sub(r"^(?:(?P<the>the|said)|each)\b", lambda m: "the" if m.group("the") else "each", text,
+                          flags=re.IGNORECASE)
+            return _Subject(words, after, plural, "the", text)
         if len(words) == 1 and words[0] in steps:
             return _Subject(words, predicate, False, "step", f"the {words[0]}")
         return _Subject(words, predicate, plural, "the")
@@ -450,9 +599,22 @@ def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -
                         f"{text[0].lower()}{text[1:]} {' '.join(split[0])}")
     lead = re.match(r"^(?:an?|one)\s+", body, re.IGNORECASE)
     if lead:
+        # "an increase of the MNA level in the sample indicates X": the subject as written
+        attribute = _BARE_OF.match(body[lead.end() :])
+        if attribute:
+            found = _bare_of(body[lead.end() :], attribute, terms)
+            if found is not None and found.text is not None:
+                found.text = f"{lead.group().lower()}{found.text}"
+            return found
         split = _split_subject("the " + body[lead.end() :])
         return _Subject(split[0], split[1], False, "a") if split else None
+    # "electrodeposition of the catalyst on the electrode causes X", "total volume of the kit is 25 uL": what is
+    # done to or measured of a claimed element, written bare
+    attribute = _BARE_OF.match(body)
+    if attribute:
+        return _bare_of(body, attribute, terms)
     # "ICR consists of ...", "Quality scores are ...": only a claimed term written bare
+    body = re.sub(r"^(?:suitable|exemplary|typical|illustrative)\s+(?=[a-z])", "", body, flags=re.IGNORECASE)
     split = _split_subject("the " + body)
     if split is None:
         return None
@@ -529,8 +691,10 @@ def dependent_candidates(
     ranking features, unranked."""
     subject = preamble_subject(claim.preamble) or "claim"
     subject_head = singular(subject.split()[-1])
+    subject_words = {*subject.lower().split(), "present", "disclosed", "exemplary", "instant", "inventive"}
     claim_text = claim.text.lower()
     claim_words = set(re.findall(r"[a-z][a-z-]{3,}", claim_text))
+    claim_tokens = set(re.findall(r"[a-z0-9][a-z0-9-]*", claim_text))
     steps = _claim_steps(claim)
     last = max((i for i, _ in description), default=0) or 1
     out: list[DependentCandidate] = []
@@ -556,7 +720,7 @@ def dependent_candidates(
                     # "has a contact angle greater than 120 degrees, or greater than 135 degrees": the first
                     # alternative (a list "A, B, or C" has a comma before its "or" and stays whole)
                     predicate = predicate[: alternative.start()]
-                predicate = _shorten(predicate, most=60 if markush else 30)
+                predicate = _shorten(predicate, most=60 if markush else 50)
                 if len(predicate.split()) < 2:
                     continue
                 first = predicate.split()[0].lower()
@@ -595,6 +759,10 @@ def dependent_candidates(
                     add("kind_step" if written == "step" else "kind_written", found.text, f"{found.text} {predicate}")
                     continue
                 if singular(words[-1]) == subject_head and len(words) <= 2 and written != "a":
+                    if set(words[:-1]) - subject_words:
+                        continue  # "the graphite scrubber is replaced" is no statement of the claimed ozone scrubber
+                    if plural:  # "the methods include treating X": "the method includes treating X"
+                        predicate = singular_verb(predicate)
                     fm = _FURTHER.match(predicate)
                     if fm and (further or strong or modal or index in summary):
                         add("kind_further", subject, f"further comprising {fm.group('rest')}", "further")
@@ -602,7 +770,7 @@ def dependent_candidates(
                         # what the claimed thing itself is or does: "the device is integrated into a meter"
                         add("kind_subject", subject, f"the {subject} {predicate}")
                     continue
-                term = _match_term(words, terms)
+                term = _match_term(words, terms) or _unmodified_term(words, terms, claim_tokens)
                 if term is None:
                     # a new element with what it does: "the metering stack is configured to receive ..." ->
                     # "further comprising a metering stack configured to receive ..."
