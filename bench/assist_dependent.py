@@ -72,7 +72,8 @@ _JOINERS = re.compile(rf"^(?:{_JOINER})+", re.IGNORECASE)
 def element_of(body: str) -> str | None:
     """The element a dependent claim's limitation refines: the head of its subject, singular
     ("the at least one housing is steel" -> "housing"; "quality scores include X" -> "score";
-    "filtering comprises X" -> "filtering"; "further comprising a spring that is steel" -> "spring"),
+    "filtering comprises X" -> "filtering"; "the step of filtering the signal comprises X" and "filtering the
+    signal comprises X" -> "filtering"; "further comprising a spring that is steel" -> "spring"),
     or "further" for a limitation that adds an element or a step and says nothing more of it."""
     body = " ".join(body.split()).rstrip(".")
     further = re.match(r"(?:further\s+)?(?:comprising|including|having|comprises|includes)\b\s*:?\s*", body, re.IGNORECASE)
@@ -86,6 +87,13 @@ def element_of(body: str) -> str | None:
                          r"connected|attached|mounted|having|comprising|including|is|are)\b", body[further.end() :])
         return singular(added.group("np").split()[-1].lower()) if added else "further"
     body = _JOINERS.sub("", body)
+    if not STRICT:
+        # a step refines the step, however it is named: "the step of detecting the change comprises X"
+        # and "detecting the change comprises X" both refine "detecting"
+        step = re.match(r"^(?:(?:the|said)\s+steps?\s+of\s+)?(?P<gerund>[a-z]{3,}ing)\s+(?:the|said|an?|each)\b", body,
+                        re.IGNORECASE)
+        if step:
+            return step.group("gerund").lower()
     split = _split_subject(body if STRICT else "the " + _DETERMINERS.sub("", body))
     return singular(split[0][-1]) if split else None
 

@@ -119,6 +119,13 @@ FORMS = [
     ("1. A device comprising a substrate and a layer on the substrate.",
      "In some embodiments, the layer comprises silica, alumina, or titania.",
      "The device of claim 1, wherein the layer comprises silica, alumina, or titania."),
+    # a step done to an element, said in the passive, is a further step of a method
+    ("1. A method of making an electrode, comprising: printing an electrode structure on a substrate.",
+     "In some embodiments, the electrode structure may be heated at a temperature of about 600 C.",
+     "The method of claim 1, further comprising heating the electrode structure at a temperature of about 600 C."),
+    ("1. A method of storing data, comprising: receiving a data record; and writing the data record to a disk.",
+     "In some embodiments, the data record is then transmitted to a remote server.",
+     "The method of claim 1, further comprising transmitting the data record to a remote server."),
     # what the claimed method may include is a further step
     ("1. A method comprising: receiving a signal; and determining a source of the signal.",
      "The method may include using the source of the signal to determine a location of a therapy.",
@@ -157,7 +164,8 @@ FORMS = [
 
 
 def test_description_forms_become_claims():
-    for claims, sentence, expected in FORMS:
+    # (SUBJECT_FORMS and OPENINGS below: subject noun phrases; hedges, numbered embodiments and frames)
+    for claims, sentence, expected in [*FORMS, *SUBJECT_FORMS, *OPENINGS]:
         texts = [s.text for s in suggest(claims, [(0, sentence)])]
         assert expected in texts, (sentence, texts)
 
@@ -201,12 +209,6 @@ SUBJECT_FORMS = [
 ]
 
 
-def test_subject_forms_become_claims():
-    for claims, sentence, expected in SUBJECT_FORMS:
-        texts = [s.text for s in suggest(claims, [(0, sentence)])]
-        assert expected in texts, (sentence, texts)
-
-
 def test_subjects_that_name_no_claimed_element_give_nothing():
     # a scrubber of another kind than the claimed one; an opening that names no element
     out = suggest("1. An ozone scrubber comprising a housing.",
@@ -222,6 +224,19 @@ def test_modal_adverbs():
     assert assertive("may apply to the arm", plural=False) == "applies to the arm"
     assert singular_verb("further include treating X") == "further includes treating X"
     assert singular_verb("are carried out") == "is carried out"
+
+
+def test_a_participle_that_says_what_an_element_is_is_no_step():
+    claims = "1. A method of making an electrode, comprising: printing an electrode structure on a substrate."
+    for sentence in ("In some embodiments, the electrode structure is formed of nickel.",
+                     "In some embodiments, the electrode structure is configured to carry a current.",
+                     "In some embodiments, the electrode structure is selected from the group consisting of A, B, and C."):
+        texts = [s.text for s in suggest(claims, [(0, sentence)])]
+        assert not any("further comprising" in t for t in texts), (sentence, texts)
+    # an apparatus claim gets the statement, never a step
+    texts = [s.text for s in suggest("1. An electrode comprising an electrode structure on a substrate.",
+                                     [(0, "In some embodiments, the electrode structure may be heated to 600 C.")])]
+    assert texts and not any("heating" in t for t in texts), texts
 
 
 def test_conditions_are_not_dropped():
@@ -302,3 +317,84 @@ def test_suggest_api_chained_suggestion(api):
     got = [(s["number"], s["parent"], s["root"]) for s in response.json()["suggestions"]]
     assert got == [(17, 16, 16), (18, 17, 16)]
     assert response.json()["suggestions"][1]["claim"].startswith("18. The vacuum cleaner of claim 17, wherein the lid")
+
+
+# openings and frames around what the description says: (claims, description sentence, the suggestion expected)
+OPENINGS = [
+    # a hedge naming the aspects it belongs to, their ordinals listed with commas
+    ("1. A method comprising administering an inhibitor to a patient.",
+     "In one embodiment of the first, second, third or fourth aspect, the patient is a mammal.",
+     "The method of claim 1, wherein the patient is a mammal."),
+    ("1. A kit comprising a plurality of antibodies and a buffer.",
+     "In certain embodiments of the kit of the sixth, seventh and eighth aspects, the buffer is a phosphate buffer.",
+     "The kit of claim 1, wherein the buffer is a phosphate buffer."),
+    # no comma after the hedge
+    ("1. A composition comprising a plurality of antibodies and a carrier.",
+     "In certain embodiments the antibodies are visually detectable.",
+     "The composition of claim 1, wherein the antibodies are visually detectable."),
+    # two hedges joined ("additionally or alternatively"), a hedge that refers to the other features
+    ("1. A method comprising: receiving a message; and encrypting the message.",
+     "Additionally or alternatively, the message may be padded with zeros.",
+     "The method of claim 1, wherein the message is padded with zeros."),
+    ("1. A method comprising: obtaining a voice sample; and determining a location of a speaker.",
+     "In addition to one or more of the features described herein, the speaker is a driver of a vehicle.",
+     "The method of claim 1, wherein the speaker is a driver of a vehicle."),
+    ("1. A titanium alloy comprising aluminum, tin and a balance of titanium.",
+     ("In accordance with a tenth non-limiting aspect of the present disclosure, which may be used in combination with "
+      "each or any of the above-mentioned aspects, the tin is present at 1.5 to 2.5 percent by weight."),
+     "The titanium alloy of claim 1, wherein the tin is present at 1.5 to 2.5 percent by weight."),
+    # numbered examples written like claims: "optionally include <step>" adds the step, "wherein X" says X
+    ("1. A method comprising: receiving an image of a printed object; and identifying a defect in the image.",
+     ("In Example 12, the subject matter of any one or more of Examples 1-11 optionally include comparing the defect "
+      "to a compliance threshold."),
+     "The method of claim 1, further comprising comparing the defect to a compliance threshold."),
+    ("1. A method comprising: receiving an image of a printed object; and identifying a defect in the image.",
+     ("In Example 2, the subject matter of Example 1 optionally includes wherein identifying the defect includes "
+      "applying a threshold to the image."),
+     "The method of claim 1, wherein identifying the defect comprises applying a threshold to the image."),
+    ("1. A method comprising: receiving an image of a printed object; and identifying a defect in the image.",
+     "Example 5 includes the method of Example 4, wherein the image is a thermal image.",
+     "The method of claim 1, wherein the image is a thermal image."),
+    ("1. A method comprising: receiving an image of a printed object; and identifying a defect in the image.",
+     "Example 17 includes the method of any of Examples 12-16, further including storing the image in a memory.",
+     "The method of claim 1, further comprising storing the image in a memory."),
+    # "... to optionally include the catalyst system further comprising X" says "the catalyst system comprises X"
+    ("1. A process comprising contacting a feed with a catalyst system.",
+     ("EMBODIMENT 16 can include, or can optionally be combined with, the subject matter of one or any combination of "
+      "EMBODIMENTS 1-15, to optionally include the catalyst system further comprising a hydrogenation component."),
+     "The process of claim 1, wherein the catalyst system comprises a hydrogenation component."),
+    ("1. A process comprising contacting a feed with a catalyst system.",
+     ("EMBODIMENT 13 can include, or can optionally be combined with, the subject matter of one or any combination of "
+      "EMBODIMENTS 1-12, to optionally include the contacting being performed at a pressure of 2 bar."),
+     "The process of claim 1, wherein the contacting is performed at a pressure of 2 bar."),
+    # a decimal value after a verb is no reference numeral ("includes 5.5")
+    ("1. A composition comprising an alloy and a binder.",
+     "In some embodiments, the binder includes 5.5 percent wax.",
+     "The composition of claim 1, wherein the binder includes 5.5 percent wax."),
+    # embodiments numbered like claims
+    ("1. A battery comprising an anode material and an electrolyte composition.",
+     "A battery according to any of the preceding embodiments where the anode material is Mg52Ni39Co6Mn3.",
+     "The battery of claim 1, wherein the anode material is Mg52Ni39Co6Mn3."),
+    ("1. A method comprising providing light-emitting particles to a sample.",
+     "The method according to any of embodiments 17-18, further comprising functionalizing the light-emitting particles.",
+     "The method of claim 1, further comprising functionalizing the light-emitting particles."),
+    ("1. A method comprising providing light-emitting particles to a sample.",
+     "Embodiments of the method include coating the light-emitting particles with a polymer.",
+     "The method of claim 1, further comprising coating the light-emitting particles with a polymer."),
+    # a summary's list of features ("Implementations may include one or more of the following features.")
+    ("1. A system comprising a membrane and a sensing surface.",
+     "The system where the membrane is a polymer matrix.",
+     "The system of claim 1, wherein the membrane is a polymer matrix."),
+    # a leading "wherein"
+    ("1. A method comprising: amplifying molecules; and purifying the fragments.",
+     "Preferably, wherein the step of purifying the fragments comprises dissociating the fragments from the beads.",
+     "The method of claim 1, wherein purifying the fragments comprises dissociating the fragments from beads."),
+]
+
+
+def test_frames_that_are_not_claims_are_not_read_as_claims():
+    claims = "1. A method comprising: receiving an image of a printed object; and identifying a defect in the image."
+    for sentence in ("Example 1 is a method comprising receiving an image and identifying a defect.",
+                     "Some embodiments include methods of identifying a defect in the image.",
+                     "Embodiments further include a method of printing the object."):
+        assert not [s.text for s in suggest(claims, [(0, sentence)])], sentence

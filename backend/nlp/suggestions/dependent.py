@@ -35,7 +35,7 @@ from typing import Any
 from backend.nlp.antecedent import analyse_claims, claim_mentions
 from backend.nlp.claims import parse_claims_text
 from backend.nlp.inflection import singular
-from backend.nlp.structure import Claim, ClaimSet
+from backend.nlp.structure import Category, Claim, ClaimSet
 from backend.nlp.suggestions.context import preamble_subject
 
 __all__ = ["DependentSuggestion", "suggest_dependent_claims"]
@@ -75,22 +75,42 @@ class DependentSuggestion:
         }
 
 
+# "of the first, second or third aspect": an opening's list of ordinals runs past its commas
+_ORDINAL_LIST = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth?|ninth|tenth|eleventh|twelfth|"
+                 r"preceding|previous|foregoing|\d{1,3})")
 _HEDGE_OPEN = re.compile(
-    r"^(?:(?:in|according\s+to)\s+(?:some|one|certain|other|various|an?|another|further|particular|"
+    r"^(?:\(\d{1,3}\)|(?:additionally|alternatively)\s*,?\s+or\s+(?:additionally|alternatively|in\s+addition)|"
+    r"in\s+addition\s+to\s+(?:one\s+or\s+more\s+of\s+|any\s+of\s+)?the\s+features\s+(?:described|disclosed)\s+"
+    r"(?:herein|above)|"
+    r"in\s+addition\s*,?\s+or\s+(?:alternatively|in\s+the\s+alternative)|"
+    r"(?:for\s+example|for\s+instance|by\s+way\s+of\s+(?:example|illustration)|as\s+an?\s+(?:non-limiting\s+)?example)"
+    r"(?:\s*,?\s*(?:and|but)\s+not\s+(?:by\s+way\s+of\s+)?limitation)?|"
+    r"(?:in|according\s+to|in\s+accordance\s+with)\s+(?:(?:yet|still)\s+)?(?:some|one|certain|other|various|an?|another|further|particular|"
     r"additional|alternative|many|several|the\s+illustrated|such|these|exemplary|example|at\s+least\s+one|"
-    r"yet\s+another|this|that|each|any|all|most|the|such\s+an?|preferred|exemplary)(?:\s+\w+)?\s+(?:embodiments?|implementations?|examples?|aspects?|variations?|cases?|"
-    r"configurations?|instances?)(?:\s+of\s+the\s+(?:present\s+)?(?:invention|disclosure)|\s+of\s+[^,]{1,60}(?=,))?|optionally|preferably|alternatively|additionally|further(?:more)?|"
-    r"moreover|also|for\s+example|for\s+instance|in\s+addition|as\s+an\s+example|in\s+particular|"
-    r"in\s+an\s+exemplary\s+embodiment|illustratively|typically|generally|advantageously|in\s+general|"
+    r"yet\s+another|this|that|each|any|all|most|the|such\s+an?|preferred|exemplary)(?:\s+[\w-]+){0,2}?\s+"
+    r"(?:embodiments?|implementations?|examples?|aspects?|variations?|cases?|configurations?|instances?)"
+    r"(?:\s+(?:embodiments?|implementations?|aspects?|variations?|modes?))?"
+    r"(?:\s+of\s+the\s+(?:present\s+)?(?:invention|disclosure)|\s+of\s+the\s+present\s+[\w-]+"
+    rf"|\s+of\s+(?:[\w-]+\s+){{0,5}}?{_ORDINAL_LIST}(?:\s*,\s*(?:and\s+|or\s+)?{_ORDINAL_LIST}|"
+    rf"\s+(?:and|or|and/or)\s+{_ORDINAL_LIST})+\s+(?:aspects?|embodiments?|examples?|implementations?)(?=\s*,)"
+    r"|\s+(?:of|related\s+to|in\s+accordance\s+with)\s+[^,]{1,60}(?=,))?|"
+    r"which\s+(?:may|can)\s+be\s+(?:used\s+)?(?:in\s+)?combin(?:ation|ed)\s+with\s+[^,]{1,80}(?=,)|"
+    r"at\s+(?:block|step|operation|act|stage)\s+[A-Z]?\d{1,4}[a-z]?|"
+    r"optionally|preferably|preferentially|alternatively|additionally|further\s+(?:still|yet)|yet\s+further|"
+    r"further(?:more)?|"
+    r"moreover|also|in\s+addition|in\s+particular|"
+    r"in\s+an\s+exemplary\s+embodiment|illustratively|typically|generally(?:\s+speaking)?|advantageously|in\s+general|"
     r"in\s+particular\s+embodiments|in\s+practice|specifically|more\s+specifically|here|thus|accordingly|"
     r"similarly|likewise|in\s+other\s+words|notably|also|however|suitably|still\s+further|conventionally|"
     r"therefore|then|hence|consequently|in\s+turn|that\s+is|as\s+another\s+example|"
-    r"in\s+still\s+(?:another|other|further)\s+(?:\w+\s+)?(?:embodiments?|examples?|aspects?)|"
-    r"(?:more|most|even\s+more|particularly|especially)\s+preferabl[ey]|"
-    r"in\s+(?:a|one|some|another)\s+(?:more\s+)?(?:specific|preferred|particular)\s+(?:embodiments?|aspects?|examples?))\s*,?\s*",
+    r"in\s+still\s+(?:another|other|further|a\s+further)\s+(?:\w+\s+)?(?:embodiments?|examples?|aspects?)|"
+    r"(?:more|most|even\s+more|particularly|especially)\s+preferabl[ey]|particularly|importantly|indeed|"
+    r"as\s+(?:noted|mentioned|described|discussed|explained|indicated|stated)\s+(?:above|previously|earlier)|"
+    r"in\s+(?:a|one|some|another)\s+(?:more\s+)?(?:specific|preferred|particular)\s+(?:embodiments?|aspects?|examples?))"
+    r"(?![\w-])\s*,?\s*",
     re.IGNORECASE,
 )
-_STRONG_OPEN = re.compile(r"^(?:in|according\s+to)\s+(?:some|one|certain|various|an?|another|other)\b", re.IGNORECASE)
+_STRONG_OPEN = re.compile(r"^(?:in|according\s+to|in\s+accordance\s+with)\s+(?:(?:yet|still)\s+)?(?:some|one|certain|various|an?|another|other)\b", re.IGNORECASE)
 _SKIP = re.compile(
     r"\b(?:fig(?:ure)?s?\.?\s*\d|figures?\b|table\s+\d|shown|illustrated|depicted|described|herein|above|below|"
     r"invention|disclosure|present\s+(?:invention|disclosure)|i\.e\.|etc\.?|"
@@ -108,7 +128,7 @@ _VALUE_WORDS = (
 )
 _NUMERALS = re.compile(
     rf"(?<=[A-Za-z])\s*\(\s*\d{{1,4}}[a-z]?'*(?:\s*[,-]\s*\d{{1,4}}[a-z]?'*)*\s*\)"
-    rf"|(?<![A-Za-z])(?!(?:{_VALUE_WORDS})\b)(?P<word>[A-Za-z]+)\s+\d{{1,4}}[a-z]?'*"
+    rf"|(?<![A-Za-z])(?!(?:{_VALUE_WORDS})\b)(?P<word>[A-Za-z]+)\s+\d{{1,4}}[a-z]?'*(?!\.\d|,\d{{3}}\b)"
     rf"(?:(?:\s*,\s*|\s*-\s*|\s+(?:and|or|to)\s+)\d{{1,4}}[a-z]?'*(?=[\s,;:)]|\.(?!\d)))*(?=[\s,;:)]|\.(?!\d))",
     re.IGNORECASE,
 )
@@ -355,14 +375,116 @@ _OPENER = re.compile(
 # say the lamp is lit.
 _CONDITION = re.compile(r"\b(?:when|if|where|once|after|before|during|upon|unless|while|whenever)\b", re.IGNORECASE)
 _FRAME = re.compile(
-    r"^(?:to\s+(?!the\b)[^,]{3,80},\s+(?=\w)|"
+    r"^(?:to\s+(?!the\b)[^,]{3,80},\s+(?=\w)|wherein\s*,?\s+(?=\w)|"
     # numbered embodiments written like claims: "(11) The method according to any one of (1) to (9), wherein ..."
     r"(?:\(\d{1,3}\)\s*)?the\s+[\w\s-]{1,60}?\s+(?:according\s+to|of|as\s+(?:defined|recited|set\s+forth)\s+in)\s+"
-    r"[^,]{1,60},\s+wherein\s+|(?:the|this)\s+(?:[\w-]+\s+){0,3}?(?:of\s+the\s+(?:present\s+)?(?:invention|disclosure)\s+)?(?:is|are)\s+"
+    r"[^,]{1,60},\s+wherein\s+|(?:the|this)\s+(?:[\w-]+\s+){0,3}?(?:of\s+(?:the|this)\s+(?:present\s+)?(?:invention|disclosure)\s+)?(?:is|are)\s+"
     r"(?:even\s+)?(?:further\s+)?characteri[sz]ed\s+(?:by|in)\s+(?:that\s+)?|"
     r"it\s+is\s+(?:also\s+|further\s+)?(?:preferred|preferable|contemplated|possible|desirable|envisaged)\s+that\s+)",
     re.IGNORECASE,
 )
+# Numbered embodiments written like claims ("Example 5 includes the method of Example 4, wherein X", "In
+# Example 12, the subject matter of any one or more of Examples 1-11 optionally include X", "EMBODIMENT 16 can
+# include, or can optionally be combined with, the subject matter of EMBODIMENTS 1-15, to optionally include X",
+# "A battery according to any of the preceding embodiments where X"): "wherein X" says X, "include X" adds X
+_REFERRED = r"(?:examples?|embodiments?|clauses?|items?|aspects?|paragraphs?|statements?|implementations?)(?:\s*\(s\))?"
+_REFERRED_NUMBERS = r"\s*\(?\d{1,3}[a-z]?\)?(?:\s*(?:-|–|to|through|or|and|,)\s*\(?\d{1,3}[a-z]?\)?)*"
+# what such an embodiment refers back to: numbered ("Example 4", "embodiments 1-3"), "any (one) of ..." or "the
+# preceding embodiments" ("a technical advantage of the embodiments may include X" refers to nothing)
+_REFERENCE = (
+    r"(?:(?:one\s+or\s+)?any\s+(?:one\s+)?(?:or\s+more\s+)?(?:combination\s+)?(?:of\s+)?(?:the\s+)?"
+    r"|(?:the\s+)?(?=(?:preceding|previous|foregoing|above|earlier|prior)\s))"
+    rf"(?:(?:preceding|previous|foregoing|above|earlier|prior)\s+)?{_REFERRED}(?:{_REFERRED_NUMBERS})?"
+    rf"|{_REFERRED}{_REFERRED_NUMBERS}"
+    r"|any\s+(?:one\s+)?of\s+\(\d{1,3}\)\s*(?:to|-|–|or|through)\s*\(\d{1,3}\)|\(\d{1,3}\)"
+)
+_NUMBERED = re.compile(
+    r"^(?:(?:in\s+)?(?:examples?|embodiments?|clauses?|items?|aspects?|implementations?|statements?)\s+\d{1,3}[a-z]?"
+    r"\s*[,:.]?\s*)?(?:\(\d{1,3}\)\s*)?(?:"
+    rf"(?:can|may)\s+include\s*,?\s+or\s+(?:can|may)\s+(?:optionally\s+)?be\s+combined\s+with\s*,?\s+the\s+subject\s+"
+    rf"matter\s+of\s+(?:{_REFERENCE})|"
+    rf"(?:(?:is|includes|provides|comprises)\s+)?the\s+subject\s+matter\s+of\s+(?:{_REFERENCE})|"
+    r"(?:(?:is|includes|provides|comprises|relates\s+to)\s+)?(?:the|an?)\s+(?P<np>[\w/-]+(?:\s+[\w/-]+){0,8}?)\s+"
+    r"(?:of|according\s+to|as\s+(?:defined|recited|set\s+forth|claimed|described)\s+in|as\s+in|in\s+accordance\s+with)"
+    rf"\s+(?:{_REFERENCE}))\s*,?\s*"
+    r"(?:(?P<wherein>(?:and\s+)?(?:wherein|where|in\s+which)\b)|(?:(?:and|can|may|to)\s+)?"
+    r"(?:(?:further|optionally|additionally|also)\s*,?\s+)*(?:comprising|including|comprises?|includes?|having|has)\b)"
+    r"\s*:?\s*(?=\S)",
+    re.IGNORECASE,
+)
+# the features a summary lists after "Implementations may include one or more of the following features.":
+# "The system where the membrane is a polymer matrix.", "The device further including a transistor."
+_FEATURE = re.compile(
+    r"^the\s+(?P<np>(?:[\w-]+\s+){0,3}?(?:method|process|system|apparatus|device|composition|kit|medium))\s+"
+    r"(?:(?P<wherein>where|wherein|in\s+which)\b\s*,?\s*|further\s+(?:comprising|including|having)\s+)(?=\S)",
+    re.IGNORECASE,
+)
+# "Embodiments of the method include X", "Another embodiment further includes <step>": X added
+_EMBODIED = re.compile(
+    r"^(?:(?:yet\s+)?another|an?|one|some|other|certain|various|further|additional|particular|preferred|these|"
+    r"such)?\s*(?:(?:non-limiting|exemplary|example|preferred|particular|further|alternative)\s+)?"
+    r"(?:embodiments?|implementations?)\s+"
+    r"(?:of\s+the\s+(?P<np>(?:[\w-]+\s+){0,4}?[\w-]+)\s+(?:(?:according\s+to|of)\s+the\s+(?:present\s+)?(?:invention|disclosure)\s+)?)?"
+    r"(?:may\s+|can\s+)?(?P<further>(?:(?:further|also|additionally)\s+)*)(?:includes?|comprises?)\b\s*:?\s*(?=\S)",
+    re.IGNORECASE,
+)
+_PARTICIPLE = re.compile(
+    r"^((?:the|said)\s+(?:(?!(?:is|are|was|were|has|have|may|can|will|comprises?|includes?|contains?)\b)[\w-]+\s+){0,6}?"
+    r"(?:further\s+)?)(being|comprising|including|containing|having)\b",
+    re.IGNORECASE,
+)
+_ADDED = re.compile(r"^further\s+comprising\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+"""What `_numbered` makes of "... optionally include X" when it names no subject: X added to the claimed subject."""
+
+
+def _numbered(body: str) -> str | None:
+    """A numbered embodiment written like a claim as a statement: "Example 5 includes the method of Example 4,
+    wherein the arm is bent" -> "the arm is bent"; "Example 6 includes the method of Example 4, further
+    including heating the arm" -> "the method further comprises heating the arm"; "In Example 7, the subject
+    matter of Example 1 optionally includes heating the arm" -> "further comprising heating the arm" (see
+    `_ADDED`); "... to optionally include the contacting being performed at 5 bar" -> "the contacting is
+    performed at 5 bar"; "Embodiments of the method include heating the arm" -> "the method further comprises
+    heating the arm"; "The system where the membrane is porous" -> "the membrane is porous"."""
+    embodied = _EMBODIED.match(body)
+    if embodied:
+        rest = body[embodied.end() :]
+        np = (embodied.group("np") or "").lower().split()
+        if np and not set(np) & {"invention", "disclosure", "technology", "herein", "of", "by", "for", "in", "with", "on",
+                                 "to", "from"} and not any(w.endswith("ed") for w in np):
+            return f"the {singular(np[-1])} further comprises {rest}"
+        if not np and embodied.group("further") and re.match(r"^[a-z]+ing\b", rest):
+            return f"further comprising {rest}"  # a step ("Another embodiment further includes heating X")
+    m = _NUMBERED.match(body) or _FEATURE.match(body)
+    if not m:
+        return None
+    rest = body[m.end() :]
+    if m.group("wherein"):
+        return rest
+    wherein = re.match(r"^(?:and\s+)?(?:wherein|where|in\s+which)\b\s*,?\s*", rest, re.IGNORECASE)
+    if wherein:
+        return rest[wherein.end() :]
+    if re.match(r"^(?:the|said)\s", rest, re.IGNORECASE):
+        # "the contacting being performed at ..." -> "the contacting is performed at ..."
+        participle = _PARTICIPLE.match(rest)
+        if participle:
+            head = participle.group(1).split()[-1].lower()
+            if head == "further":
+                head = participle.group(1).split()[-2].lower()
+            plural = singular(head) != head
+            verb = participle.group(2).lower()
+            if verb == "being":
+                verb = "are" if plural else "is"
+            elif plural:
+                verb = "have" if verb == "having" else _PARTICIPLE_VERB[verb][:-1]  # "comprises" -> "comprise"
+            else:
+                verb = _PARTICIPLE_VERB[verb]
+            return participle.group(1) + verb + rest[participle.end() :]
+        return rest
+    if m.group("np"):
+        return f"the {singular(m.group('np').split()[-1].lower())} further comprises {rest}"
+    return f"further comprising {rest}"
+
+
 _SCOPE = re.compile(r"\s+(?:(?:within|in)\s+the\s+scope\s+of|of|according\s+to)\s+the\s+(?:present\s+)?(?:invention|disclosure)\b",
                     re.IGNORECASE)
 # "the invention includes a composition further comprising X" says "the composition further comprises X"
@@ -410,11 +532,16 @@ def _statement(sentence: str) -> tuple[str, bool]:
         if m and not _CONDITION.search(m.group("phrase")) and len(m.group("phrase").split()) <= 10:
             strong = strong or bool(re.search(r"\b(?:embodiments?|examples?|implementations?|aspects?)\b", m.group("phrase"), re.IGNORECASE))
             new = new[m.end() :]
+        numbered = _numbered(new)
+        if numbered is not None:
+            body, strong = numbered, True
+            break
         new = _FRAME.sub("", new, count=1)
         if new == body:
             break
         body = new
-    body = _clean(body).rstrip(".").strip()
+    # (what a dropped parenthetical leaves: "In one or more embodiments (see FIG. 3), the ...")
+    body = re.sub(r"\s+,", ",", _clean(body).rstrip(".").strip().lstrip(",;: "))
     listed = bool(_NOT_LIMITED.search(body))
     body = _SCOPE.sub("", body)
     framed = _INVENTION_FRAME.match(body)
@@ -684,6 +811,55 @@ def _token_f1(a: Counter[str], b: Counter[str]) -> float:
     return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
 
 
+# "is heated at", "are then centrifuged", "is selected that": a step done to the subject; not a participle that
+# says what it is ("is configured to", "is made of", "is selected from the group")
+_PASSIVE = re.compile(
+    r"^(?:is|are)\s+(?:then\s+|further\s+|also\s+|first\s+|subsequently\s+|thereafter\s+|optionally\s+)?"
+    r"(?P<participle>[a-z]{3,}ed|made|sent|built|held|fed|taken|chosen|grown|frozen|bound|run|set|cut|split|spun|"
+    r"ground|written|read|kept|brought|sought|spread|shaken|withdrawn|drawn)\b(?P<rest>.*)$"
+)
+_STATE_PARTICIPLES = frozenset(
+    {"configured", "adapted", "arranged", "positioned", "disposed", "located", "coupled", "connected", "attached",
+     "mounted", "based", "associated", "related", "composed", "comprised", "shaped", "sized", "designed", "intended",
+     "defined", "known", "referred", "called", "termed", "named", "needed", "required", "expected", "considered",
+     "believed", "thought", "deemed", "supposed", "used", "involved", "included", "contained", "equipped", "fixed",
+     "embedded", "enclosed", "oriented", "aligned", "spaced", "sealed", "integrated", "provided", "capped",
+     "limited", "dedicated", "suited", "exposed", "inclined", "curved", "angled", "tapered", "biased", "linked",
+     "interposed", "surrounded", "covered", "filled", "loaded", "made", "formed", "constructed", "built", "bound",
+     "dependent", "independent", "operated", "powered", "controlled", "driven", "held", "set", "kept"}
+)  # fmt: skip
+_IRREGULAR_GERUNDS = {"sent": "sending", "fed": "feeding", "taken": "taking", "chosen": "choosing", "grown": "growing",
+                      "frozen": "freezing", "run": "running", "cut": "cutting", "split": "splitting", "spun": "spinning",
+                      "ground": "grinding", "written": "writing", "read": "reading", "brought": "bringing",
+                      "sought": "seeking", "spread": "spreading", "shaken": "shaking", "withdrawn": "withdrawing",
+                      "drawn": "drawing"}
+
+
+def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str | None:
+    """ "is heated at 600 C" said of "the electrode structures" -> "heating the electrode structures at
+    600 C"; None when the predicate is no passive step."""
+    m = _PASSIVE.match(predicate)
+    if m is None:
+        return None
+    participle, rest = m.group("participle"), m.group("rest").strip()
+    if participle in _STATE_PARTICIPLES or (participle == "selected" and rest.startswith("from")) or not rest:
+        return None
+    if rest.split()[0] in ("of", "from", "as", "by", "to", "with", "than", "in", "on") and participle in (
+            "formed", "selected", "derived", "obtained", "prepared", "produced"):
+        return None  # "is formed of steel", "is derived from X": what it is, not a step
+    if participle in _IRREGULAR_GERUNDS:
+        gerund = _IRREGULAR_GERUNDS[participle]
+    elif participle.endswith("ied"):
+        gerund = participle[:-3] + "ying"
+    else:
+        gerund = participle[:-2] + "ing"  # "heated" -> "heating", "stored" -> "storing", "transmitted" -> "transmitting"
+    if found.text is not None:
+        thing = found.text
+    else:
+        thing = ("a " if found.written == "a" else "the ") + " ".join(words)
+    return f"{gerund} {thing} {rest}".strip()
+
+
 def dependent_candidates(
     claim: Claim, description: Sequence[tuple[int, str]], *, summary: frozenset[int], terms: Sequence[_ChainTerm]
 ) -> list[DependentCandidate]:
@@ -696,6 +872,7 @@ def dependent_candidates(
     claim_words = set(re.findall(r"[a-z][a-z-]{3,}", claim_text))
     claim_tokens = set(re.findall(r"[a-z0-9][a-z0-9-]*", claim_text))
     steps = _claim_steps(claim)
+    method = claim.category == Category.METHOD
     last = max((i for i, _ in description), default=0) or 1
     out: list[DependentCandidate] = []
     for index, paragraph in description:
@@ -704,12 +881,17 @@ def dependent_candidates(
             if not 20 <= len(sentence) <= 600 or not sentence.endswith("."):
                 continue
             body, strong = _statement(sentence)
+            claimlike = bool(_NUMBERED.match(sentence))
             # "The base is flat, and the lid is hinged to the base": each clause is a limitation of its own
             clauses = [body, *(_CLAUSES.split(body) if _CLAUSES.search(body) else [])]
             for clause in clauses:
-                if _SKIP.search(clause) or '"' in clause or ";" in clause:
+                # (a numbered embodiment written like a claim may list its steps: "...; and generating ...")
+                if _SKIP.search(clause) or '"' in clause or (";" in clause and not claimlike):
                     continue
-                found = _subject_of(clause, terms, steps)
+                added = _ADDED.match(clause)
+                # "further comprising X" (a numbered embodiment that adds X): X added to the claimed subject
+                found = (_Subject([subject_head], f"further comprises {added.group('rest')}", False, "the") if added
+                         else _subject_of(clause, terms, steps))
                 if found is None:
                     continue
                 words, predicate, plural, written = found.words, found.predicate, found.plural, found.written
@@ -754,6 +936,12 @@ def dependent_candidates(
                                                   {**features, kind: 1.0, **extra}, refines=refines,
                                                   introduces=introduces))
 
+                if method and (strong or modal or further or index in summary):
+                    step = _passive_step(predicate, found, words)
+                    if step is not None:
+                        # "the structures may be heated at 600 C" in a method's description is the step
+                        # "heating the structures at 600 C" (the statement itself is offered too, below)
+                        add("kind_passive", subject, f"further comprising {step}", "further")
                 if found.text is not None:
                     # a step, several elements or a quantity, written as the description writes them
                     add("kind_step" if written == "step" else "kind_written", found.text, f"{found.text} {predicate}")
