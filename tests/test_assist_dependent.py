@@ -239,6 +239,17 @@ def test_a_participle_that_says_what_an_element_is_is_no_step():
     assert texts and not any("heating" in t for t in texts), texts
 
 
+def test_a_long_markush_group_is_kept_whole():
+    members = [f"compound {name}" for name in ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta",
+                                               "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho",
+                                               "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega")] * 2
+    group = ", ".join(members[:-1]) + ", and " + members[-1]
+    sentence = f"In some embodiments, the additive is selected from the group consisting of {group}."
+    assert len(sentence) > 600
+    texts = [s.text for s in suggest("1. A composition comprising a binder and an additive.", [(0, sentence)])]
+    assert f"The composition of claim 1, wherein the additive is selected from the group consisting of {group}." in texts
+
+
 def test_conditions_are_not_dropped():
     """ "When the lid is open, the lamp is lit" does not disclose a lamp that is lit: no suggestion."""
     out = suggest("1. A lamp assembly comprising a lid and a lamp.",

@@ -878,7 +878,9 @@ def dependent_candidates(
     for index, paragraph in description:
         for raw in _SENTENCE.split(paragraph):
             sentence = raw.strip()
-            if not 20 <= len(sentence) <= 600 or not sentence.endswith("."):
+            # (a Markush group may list many members: "selected from the group consisting of" A, B, ... Z)
+            longest = 2000 if "group consisting of" in sentence else 600
+            if not 20 <= len(sentence) <= longest or not sentence.endswith("."):
                 continue
             body, strong = _statement(sentence)
             claimlike = bool(_NUMBERED.match(sentence))
@@ -902,7 +904,7 @@ def dependent_candidates(
                     # "has a contact angle greater than 120 degrees, or greater than 135 degrees": the first
                     # alternative (a list "A, B, or C" has a comma before its "or" and stays whole)
                     predicate = predicate[: alternative.start()]
-                predicate = _shorten(predicate, most=60 if markush else 50)
+                predicate = _shorten(predicate, most=250 if markush else 50)
                 if len(predicate.split()) < 2:
                     continue
                 first = predicate.split()[0].lower()
