@@ -409,3 +409,28 @@ def test_frames_that_are_not_claims_are_not_read_as_claims():
                      "Some embodiments include methods of identifying a defect in the image.",
                      "Embodiments further include a method of printing the object."):
         assert not [s.text for s in suggest(claims, [(0, sentence)])], sentence
+
+
+IMPLANT_CLAIM = "1. An implantable system comprising an implant and a membrane surrounding the implant.\n"
+
+
+def test_a_plural_element_the_claim_does_not_name():
+    """ "In some embodiments, the cells can be encapsulated islet cells." adds cells ("a plurality of"); said of
+    cells another suggestion introduces, it depends on that one, but not on one that introduces "a cell"."""
+    out = suggest(IMPLANT_CLAIM, [(0, "In some embodiments, the cells can be encapsulated islet cells.")])
+    assert [s.text for s in out] == [
+        "The implantable system of claim 1, further comprising a plurality of cells that are encapsulated islet cells."]
+    description = [(0, ("In some embodiments, the implantable system further comprises a plurality of cells within "
+                        "the implant.")), (1, "The cells may be encapsulated islet cells.")]
+    out = suggest(IMPLANT_CLAIM, description)
+    assert [(s.number, s.parent, s.root, s.text) for s in out] == [
+        (2, 1, 1, "The implantable system of claim 1, further comprising a plurality of cells within the implant."),
+        (3, 2, 1, "The implantable system of claim 2, wherein the cells are encapsulated islet cells."),
+    ]
+    result = check_text(IMPLANT_CLAIM + "".join(f"{s.number}. {s.text}\n" for s in out), select=("AB001", "AB003", "CD"))
+    assert result.findings == []
+    single = [(0, "In some embodiments, the implantable system further comprises a cell within the implant."),
+              (1, "The cells may be encapsulated islet cells.")]
+    assert [s.parent for s in suggest(IMPLANT_CLAIM, single)] == [1]
+    # a plural subject said without "in some embodiments" is no new element ("the inventors have found ...")
+    assert suggest(IMPLANT_CLAIM, [(0, "The cells may be encapsulated islet cells.")]) == []

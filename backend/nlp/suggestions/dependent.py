@@ -966,16 +966,24 @@ def dependent_candidates(
                     # "further comprising a metering stack configured to receive ..."
                     # only what the description offers as a variant ("may", "in some embodiments", the
                     # summary) or introduces ("A spring is ..."): "The weather was fine." is no element
-                    if plural or len(words) > 4 or singular(words[-1]) in _CATEGORY_NOUNS:
+                    if len(words) > 4 or singular(words[-1]) in _CATEGORY_NOUNS:
                         continue  # "The method may comprise ..." is no element of a cell culture claim
                     np = " ".join(words)
                     if written == "the":
                         # "the spring is steel" refines a spring another suggestion may introduce ("further
-                        # comprising a spring ..."): a claim dependent on that one (choose_candidates)
+                        # comprising a spring ..."): a claim dependent on that one (choose_candidates); "the
+                        # cells are islet cells" one that introduces cells (_introducing)
                         add("kind_chain", np, f"the {np} {predicate}", refines=tuple(words))
                     if not (strong or modal or index in summary or written == "a"):
                         continue
-                    article = "an" if np[:1] in "aeiou" else "a"
+                    if plural and not strong:
+                        # "the inventors have found", "the x-rays are provided by": what a plural subject says
+                        # is a new element only when offered as an embodiment (measured on the documents the
+                        # ranking fits on: modal or summary plural subjects displace better suggestions)
+                        continue
+                    # "In some embodiments, the cells can be encapsulated islet cells." -> "further comprising a
+                    # plurality of cells that are encapsulated islet cells"
+                    article = "a plurality of" if plural else "an" if np[:1] in "aeiou" else "a"
                     relative = re.sub(r"^(?:is|are)\s+(?=(?:configured|adapted|operable|arranged|positioned|disposed|"
                                       r"located|coupled|connected|attached|mounted)\b)", "", predicate)
                     if relative == predicate:
@@ -1087,23 +1095,29 @@ def _introduced(text: str) -> list[_ChainTerm]:
     biasing the latch" -> [compression spring]."""
     out = []
     for m in _INTRODUCING.finditer(text):
-        phrase = re.split(r"[,;:.()]", text[m.end() :], maxsplit=1)[0]
+        # (a preposition ends the phrase: "a plurality of cells within the implant" introduces cells)
+        phrase = re.split(r"[,;:.()]|\s(?=(?:within|into|onto|through|between|under|over|along|across|around|via|"
+                          r"against|toward|towards|upon|during|without|inside)\s)", text[m.end() :], maxsplit=1)[0]
         split = _split_subject(f"the {phrase} is")  # "is": the phrase may run to the end of the claim
         if split:
             words = (*split[0][:-1], singular(split[0][-1]))
-            out.append(_ChainTerm(words, " ".join(words)))
+            out.append(_ChainTerm(words, " ".join(split[0])))  # the surface as written: "cells" stays plural
     return out
 
 
 def _introducing(candidate: DependentCandidate, chosen: Sequence[ChosenCandidate],
                  introduced: Sequence[list[_ChainTerm]]) -> int | None:
     """The position of the first chosen suggestion that introduces the element `candidate`
-    refines (the same head, no modifier it lacks), not drawn from the same sentence."""
+    refines (the same head, no modifier it lacks), not drawn from the same sentence; "the cells"
+    only where it introduces cells ("one or more cells", "a plurality of cells"), not "a cell"."""
+    head = candidate.refines[-1]
+    plural = singular(head) != head
     for position, (parent, terms) in enumerate(zip(chosen, introduced, strict=True)):
         if parent.candidate.sentence == candidate.sentence:
             continue  # "further comprising a spring that is steel" and "the spring is steel": one statement
         term = _match_term(list(candidate.refines), terms)
-        if term is not None and set(candidate.refines[:-1]) <= set(term.words[:-1]):
+        if (term is not None and set(candidate.refines[:-1]) <= set(term.words[:-1])
+                and (not plural or term.surface.split()[-1] == head)):
             return position
     return None
 
