@@ -126,6 +126,13 @@ FORMS = [
     ("1. A method of storing data, comprising: receiving a data record; and writing the data record to a disk.",
      "In some embodiments, the data record is then transmitted to a remote server.",
      "The method of claim 1, further comprising transmitting the data record to a remote server."),
+    # a claimed subject with its quantity; "the disclosed subject matter" speaks of the claimed subject
+    ("1. One or more drugs for treating a patient, comprising an active agent and a carrier.",
+     "In some embodiments, the carrier is saline.",
+     "The one or more drugs of claim 1, wherein the carrier is saline."),
+    ("1. A method comprising: receiving a network; and scoring a gene pair in the network.",
+     "The disclosed subject matter can further involve predicting context-specific synthetic lethality.",
+     "The method of claim 1, further comprising predicting context-specific synthetic lethality."),
     # what the claimed method may include is a further step
     ("1. A method comprising: receiving a signal; and determining a source of the signal.",
      "The method may include using the source of the signal to determine a location of a therapy.",

@@ -109,7 +109,9 @@ def preamble_subject(preamble: str) -> str:
     "computer-implemented method"; "The system of claim 1" -> "system"."""
     # "computer- readable": a hyphenated word broken across lines in the source
     text = re.sub(r"(?<=[A-Za-z])-\s+(?=[a-z])", "-", " ".join(preamble.split()))
-    text = re.sub(r"^\s*(?:an?|the|one)\s+", "", text, flags=re.IGNORECASE)
+    # ("One or more drugs for X" keeps its quantity: "The one or more drugs of claim 1")
+    text = re.sub(r"^\s*(?:an?|the|one)\s+(?!or\s+more\b)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^One(?=\s+or\s+more\b)", "one", text)
     m = _SUBJECT_END.search(text)
     words = (text[: m.start()] if m else text).split()
     # the word after each one, the last one followed by where the subject ended

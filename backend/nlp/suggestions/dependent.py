@@ -110,10 +110,11 @@ _HEDGE_OPEN = re.compile(
     r"(?![\w-])\s*,?\s*",
     re.IGNORECASE,
 )
+_DISCLOSED = re.compile(r"^(?:the\s+)?(?:presently\s+|present\s+)?disclosed\s+subject\s+matter\s+", re.IGNORECASE)
 _STRONG_OPEN = re.compile(r"^(?:in|according\s+to|in\s+accordance\s+with)\s+(?:(?:yet|still)\s+)?(?:some|one|certain|various|an?|another|other)\b", re.IGNORECASE)
 _SKIP = re.compile(
     r"\b(?:fig(?:ure)?s?\.?\s*\d|figures?\b|table\s+\d|shown|illustrated|depicted|described|herein|above|below|"
-    r"invention|disclosure|present\s+(?:invention|disclosure)|i\.e\.|etc\.?|"
+    r"invention|disclosure|present\s+(?:invention|disclosure)|subject\s+matter|i\.e\.|etc\.?|"
     r"claim|claims|may\s+not|cannot|can\s+not|need\s+not|do(?:es)?\s+not|respectively|above-mentioned|"
     r"see\b|reference\s+(?:numerals?|numbers?|signs?|characters?)|by\s+reference|discussed|following|previously|later)",
     re.IGNORECASE,
@@ -155,7 +156,8 @@ _MODAL = re.compile(
 _ADVERBS = re.compile(r"\b(?:optionally|preferably|advantageously|typically|generally|alternatively|also|"
                       r"additionally|further|suitably|desirably|conveniently)\s+(?=[a-z])", re.IGNORECASE)
 _FURTHER = re.compile(
-    r"^(?:further\s+)?(?:comprises|comprising|includes|including|has|having|contains|containing)\s+(?P<rest>.+)$",
+    r"^(?:further\s+)?(?:comprises|comprising|includes|including|has|having|contains|containing|involves|involving)\s+"
+    r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
 _VERB_3RD = {"be": "is", "have": "has", "do": "does", "go": "goes"}
@@ -887,6 +889,8 @@ def dependent_candidates(
             # "The base is flat, and the lid is hinged to the base": each clause is a limitation of its own
             clauses = [body, *(_CLAUSES.split(body) if _CLAUSES.search(body) else [])]
             for clause in clauses:
+                # "The disclosed subject matter can further involve X" speaks of what is claimed, as "the method"
+                clause = _DISCLOSED.sub(f"the {subject_head} ", clause)
                 # (a numbered embodiment written like a claim may list its steps: "...; and generating ...")
                 if _SKIP.search(clause) or '"' in clause or (";" in clause and not claimlike):
                     continue
