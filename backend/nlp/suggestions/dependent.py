@@ -308,11 +308,11 @@ _AFTER_VERB = frozenset(
 # the claim's real dependent claims, then coordinate ascent on recall@10) on corpus documents that
 # bench/assist_dependent.py does not measure.
 RANKING_WEIGHTS: dict[str, float] = {
-    "bias": -0.551, "copula": 0.182, "further_word": 1.833, "inexact": -0.14, "introduced": -2.183, "kind_chain": 0.4,
-    "kind_further": 0.495, "kind_new": -1.301, "kind_step": 1.15, "kind_subject": -0.136, "kind_term": -0.012,
-    "kind_written": -0.047, "length": -0.173, "markush": 0.561, "mentions": -0.064, "modal": 0.213, "overlap": 0.672,
-    "position": 0.112, "repeats": 1.127, "strong": 0.84, "summary": 3.378, "term_position": 0.658, "term_words": 0.13,
-    "value": 0.329,
+    "bias": -0.551, "copula": 0.182, "further_word": 1.083, "inexact": -0.04, "introduced": -1.933,
+    "kind_chain": 0.15, "kind_further": 0.995, "kind_new": -0.801, "kind_passive": -1.0, "kind_step": 0.9,
+    "kind_subject": -0.136, "kind_term": -0.012, "kind_written": -0.047, "length": -0.173, "markush": 1.061,
+    "mentions": -0.064, "modal": 0.213, "overlap": 0.672, "position": 0.112, "repeats": 1.277, "strong": 1.59,
+    "summary": 3.128, "term_position": 1.658, "term_words": 0.13, "value": 0.329,
 }
 _COMMON = frozenset({"that", "with", "from", "into", "which", "this", "have", "each", "more", "than", "between",
                      "include", "includes", "comprises", "comprise", "formed", "configured", "being", "also"})
