@@ -257,6 +257,16 @@ def test_a_long_markush_group_is_kept_whole():
     assert f"The composition of claim 1, wherein the additive is selected from the group consisting of {group}." in texts
 
 
+def test_what_the_claim_already_says_is_no_suggestion():
+    claims = ("1. A method, comprising: generating a first graph based on volume data, wherein the first graph comprises "
+              "nodes arranged in a Euclidean space; and determining a deformation field based on the volume data.")
+    description = [(0, "In some embodiments, the first graph comprises nodes arranged in a Euclidean space."),
+                   (1, "In some embodiments, the deformation field may be determined based on the volume data."),
+                   (2, "In some embodiments, the first graph comprises nodes arranged in a spherical space.")]
+    assert [s.text for s in suggest(claims, description)] == [
+        "The method of claim 1, wherein the first graph comprises nodes arranged in a spherical space."]
+
+
 def test_conditions_are_not_dropped():
     """ "When the lid is open, the lamp is lit" does not disclose a lamp that is lit: no suggestion."""
     out = suggest("1. A lamp assembly comprising a lid and a lamp.",

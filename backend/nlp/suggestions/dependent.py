@@ -862,6 +862,24 @@ def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str 
     return f"{gerund} {thing} {rest}".strip()
 
 
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "said", "further", "comprising", "comprises", "including", "includes",
+                             "wherein", "whereby", "is", "are", "be", "being", "each", "of"})
+
+
+def _content_sequence(text: str) -> str:
+    """The words of `text` without articles and joining words, for telling restatements: "further comprising
+    determining the deformation field based on the volume data" -> " determining deformation field based on volume
+    data " (spaces around, so that a phrase is found only whole)."""
+    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _FUNCTION_WORDS]
+    return f" {' '.join(words)} "
+
+
+def _restates(limitation: str, claim_sequence: str) -> bool:
+    """Whether the claim already says `limitation` word for word (up to articles and joining words)."""
+    words = _content_sequence(limitation)
+    return len(words.split()) >= 3 and words in claim_sequence
+
+
 def dependent_candidates(
     claim: Claim, description: Sequence[tuple[int, str]], *, summary: frozenset[int], terms: Sequence[_ChainTerm]
 ) -> list[DependentCandidate]:
@@ -874,6 +892,7 @@ def dependent_candidates(
     claim_words = set(re.findall(r"[a-z][a-z-]{3,}", claim_text))
     claim_tokens = set(re.findall(r"[a-z0-9][a-z0-9-]*", claim_text))
     steps = _claim_steps(claim)
+    claim_sequence = _content_sequence(claim.text)
     method = claim.category == Category.METHOD
     last = max((i for i, _ in description), default=0) or 1
     out: list[DependentCandidate] = []
@@ -938,16 +957,19 @@ def dependent_candidates(
                 def add(kind: str, element: str, limitation: str, join: str = "wherein", *,
                         features: dict[str, float] = features, index: int = index, sentence: str = sentence,
                         refines: tuple[str, ...] = (), introduces: tuple[str, ...] = (), **extra: float) -> None:
+                    if _restates(limitation, claim_sequence):
+                        return  # "the first graph comprises nodes ..." that the claim already says adds nothing
                     out.append(DependentCandidate(element, _as_written(limitation, sentence), join, index, sentence,
                                                   {**features, kind: 1.0, **extra}, refines=refines,
                                                   introduces=introduces))
 
-                if method and (strong or modal or further or index in summary):
-                    step = _passive_step(predicate, found, words)
-                    if step is not None:
-                        # "the structures may be heated at 600 C" in a method's description is the step
-                        # "heating the structures at 600 C" (the statement itself is offered too, below)
-                        add("kind_passive", subject, f"further comprising {step}", "further")
+                step = _passive_step(predicate, found, words) if method else None
+                if step is not None and _restates(step, claim_sequence):
+                    continue  # "the field is determined based on the data" after the claim's "determining a field ..."
+                if step is not None and (strong or modal or further or index in summary):
+                    # "the structures may be heated at 600 C" in a method's description is the step
+                    # "heating the structures at 600 C" (the statement itself is offered too, below)
+                    add("kind_passive", subject, f"further comprising {step}", "further")
                 if found.text is not None:
                     # a step, several elements or a quantity, written as the description writes them
                     add("kind_step" if written == "step" else "kind_written", found.text, f"{found.text} {predicate}")
