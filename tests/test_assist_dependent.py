@@ -267,6 +267,13 @@ def test_what_the_claim_already_says_is_no_suggestion():
         "The method of claim 1, wherein the first graph comprises nodes arranged in a spherical space."]
 
 
+def test_statements_of_purpose_are_no_claims():
+    out = suggest("1. A recombinant microorganism comprising a vector and a promoter.",
+                  [(0, "An object of the present invention is to provide a recombinant microorganism with a vector."),
+                   (1, "The goal of the vector is to carry the promoter into the cell.")])
+    assert out == []
+
+
 def test_conditions_are_not_dropped():
     """ "When the lid is open, the lamp is lit" does not disclose a lamp that is lit: no suggestion."""
     out = suggest("1. A lamp assembly comprising a lid and a lamp.",

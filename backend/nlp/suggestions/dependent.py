@@ -116,7 +116,9 @@ _SKIP = re.compile(
     r"\b(?:fig(?:ure)?s?\.?\s*\d|figures?\b|table\s+\d|shown|illustrated|depicted|described|herein|above|below|"
     r"invention|disclosure|present\s+(?:invention|disclosure)|subject\s+matter|i\.e\.|etc\.?|"
     r"claim|claims|may\s+not|cannot|can\s+not|need\s+not|do(?:es)?\s+not|respectively|above-mentioned|"
-    r"see\b|reference\s+(?:numerals?|numbers?|signs?|characters?)|by\s+reference|discussed|following|previously|later)",
+    r"see\b|reference\s+(?:numerals?|numbers?|signs?|characters?)|by\s+reference|discussed|following|previously|later|"
+    # a statement of purpose ("An object of the present invention is to provide ...", "The goal of X is to ...")
+    r"(?:purpose|aim|goal|object|objective)s?\s+(?:of\s+[^,]{0,60}?\s+)?(?:is|are|was)\s+to)",
     re.IGNORECASE,
 )
 # A reference numeral follows its noun ("housing 12", "arm (14)"); a number after a value word
