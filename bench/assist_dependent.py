@@ -76,6 +76,9 @@ def element_of(body: str) -> str | None:
     signal comprises X" -> "filtering"; "further comprising a spring that is steel" -> "spring"),
     or "further" for a limitation that adds an element or a step and says nothing more of it."""
     body = " ".join(body.split()).rstrip(".")
+    # a parenthetical inside the subject ("the optical coherence elastography (OCE) system comprises", "step (iii)
+    # is carried out") is read past, as the suggestions drop the description's parentheticals
+    body = re.sub(r"\s*\([^()]{1,40}\)", "", body) if not STRICT else body
     further = re.match(r"(?:further\s+)?(?:comprising|including|having|comprises|includes)\b\s*:?\s*", body, re.IGNORECASE)
     if further:
         if STRICT:
@@ -105,9 +108,7 @@ def limitation(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     rest = " ".join(m.group("rest").split()).rstrip(".")
-    # a parenthetical inside the subject ("the optical coherence elastography (OCE) system comprises") is
-    # read past, as the suggestions drop the description's parentheticals
-    element = element_of(rest) or element_of(re.sub(r"\s*\([^()]{1,40}\)", "", rest))
+    element = element_of(rest)
     if element is None:
         return None
     return element, re.sub(rf"^{_JOINER}", "", rest, flags=re.IGNORECASE)

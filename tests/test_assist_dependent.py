@@ -167,6 +167,21 @@ FORMS = [
     ("1. A method comprising culturing a cell expressing a first protein.",
      "In some embodiments, the cell expressing the first protein is a hybridoma.",
      "The method of claim 1, wherein the cell expressing the first protein is a hybridoma."),
+    # a list after a colon stays whole, its items marked as a claim marks them
+    ("1. A method comprising: receiving a message; and encrypting the message.",
+     "In some embodiments, the method further includes: - applying a mask to the message; - depositing the message in a queue.",
+     "The method of claim 1, further comprising: applying a mask to the message; and depositing the message in a queue."),
+    ("1. A device comprising a sample holding chamber and a pump.",
+     ("In certain embodiments, the device further includes: an inlet port in fluidic communication with the sample holding "
+      "chamber; and an outlet port in fluidic communication with the sample holding chamber."),
+     ("The device of claim 1, further comprising: an inlet port in fluidic communication with the sample holding chamber; "
+      "and an outlet port in fluidic communication with the sample holding chamber.")),
+    ("1. A method comprising: receiving a message; and encrypting the message to produce first encrypted data.",
+     ("Accordingly, the first encrypted data is produced by: combining the keystream with authentication data; producing a "
+      "second keystream by performing a permutation; and combining the second keystream with the message."),
+     ("The method of claim 1, wherein the first encrypted data is produced by: combining a keystream with authentication "
+      "data; producing a second keystream by performing a permutation; and combining the second keystream with the "
+      "message.")),
 ]
 
 
@@ -213,6 +228,38 @@ SUBJECT_FORMS = [
      "The system of claim 1, wherein the panel of the converter is made of steel."),
     ("1. A method comprising culturing a tumor model.", "The tumor model typically includes tumor spheroids.",
      "The method of claim 1, wherein the tumor model includes tumor spheroids."),
+    # a step the claim labels, named by its label
+    (("1. A method comprising: (i) thawing cells; (ii) washing the cells; and (iii) freezing the cells at an initial "
+      "temperature."),
+     "In further embodiments, step (iii) comprises lowering the initial temperature at a rate of about 1 C per minute.",
+     "The method of claim 1, wherein step (iii) comprises lowering the initial temperature at a rate of about 1 C per minute."),
+    ("1. A method comprising: a) receiving a first signal; b) receiving a second signal; and c) processing the signals.",
+     "Step c) may include comparing the first signal with the second signal.",
+     "The method of claim 1, wherein step c) includes comparing the first signal with the second signal."),
+    # symbols of the claim's formula, as written
+    ("1. A method comprising administering a compound of formula V, wherein R11 and R12 are hydrogen and R13-R15 are alkyl.",
+     "In a particular embodiment, R13 is methyl or methoxy.", "The method of claim 1, wherein R13 is methyl or methoxy."),
+    ("1. A cathode material comprising particles of a compound of formula M1yM21-yAx, wherein M1 and M2 are different metals.",
+     "In certain embodiments, M1 and M2 occupy the same lattice.",
+     "The cathode material of claim 1, wherein M1 and M2 occupy the same lattice."),
+    # a claimed step named by its gerund, said to be done in some way
+    ("1. A method comprising: designating a reference microphone; and obtaining a voice sample of a speaker.",
+     "In addition to one or more of the features described herein, obtaining the voice sample is performed in real time.",
+     "The method of claim 1, wherein obtaining the voice sample is performed in real time."),
+    # a step the method claim does not have, named by its gerund or by its reference numeral
+    ("1. A method comprising: receiving a control signal; and storing the control signal in a memory.",
+     "Encrypting the control signal may include applying a key to the control signal.",
+     ("The method of claim 1, further comprising encrypting the control signal, wherein encrypting the control signal "
+      "comprises applying a key to the control signal.")),
+    (("1. A method for generating encrypted data, comprising: combining a key with state bits; and using a keystream to "
+      "encrypt first data."),
+     "Step 612 involves padding the first data to make a total number of bits a multiple of the number of state bits.",
+     ("The method of claim 1, further comprising padding the first data to make a total number of bits a multiple of the "
+      "number of state bits.")),
+    # what is done, named by its noun, with a claimed element
+    ("1. A detection system comprising: a readout electrode; a peroxide solution; and a metal catalyst.",
+     "In some implementations, generation of bubbles displaces a dye present in the peroxide solution.",
+     "The detection system of claim 1, wherein generation of bubbles displaces a dye present in the peroxide solution."),
 ]
 
 
@@ -420,6 +467,10 @@ OPENINGS = [
     ("1. A system comprising a membrane and a sensing surface.",
      "The system where the membrane is a polymer matrix.",
      "The system of claim 1, wherein the membrane is a polymer matrix."),
+    # "There is provided X"
+    ("1. A kit comprising a buffer and a polymerase.",
+     "There is also provided herein a kit further comprising a reverse transcriptase.",
+     "The kit of claim 1, further comprising a reverse transcriptase."),
     # a leading "wherein"
     ("1. A method comprising: amplifying molecules; and purifying the fragments.",
      "Preferably, wherein the step of purifying the fragments comprises dissociating the fragments from the beads.",
@@ -458,3 +509,14 @@ def test_a_plural_element_the_claim_does_not_name():
     assert [s.parent for s in suggest(IMPLANT_CLAIM, single)] == [1]
     # a plural subject said without "in some embodiments" is no new element ("the inventors have found ...")
     assert suggest(IMPLANT_CLAIM, [(0, "The cells may be encapsulated islet cells.")]) == []
+
+
+def test_words_that_only_look_like_symbols_or_steps_give_nothing():
+    # an abbreviation before a noun, a function "A(t)" whose parenthetical goes, an adjective in "-ing"
+    claims = ("1. A method comprising: acquiring MR data with a coil; computing A(t) and B(t); and integrating "
+              "superconducting circuits on a substrate.")
+    for sentence in ("MR images may be generated using magnitude data observed by the coil.",
+                     "In some embodiments, A(t) and B(t) can change over time.",
+                     "In some embodiments, superconducting circuits is integrated on top of the substrate."):
+        texts = [s.text for s in suggest(claims, [(0, sentence)])]
+        assert not any(re.search(r"wherein (?:MR|A and B|superconducting)\b", t) for t in texts), (sentence, texts)

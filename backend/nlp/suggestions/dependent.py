@@ -158,7 +158,8 @@ _MODAL = re.compile(
 _ADVERBS = re.compile(r"\b(?:optionally|preferably|advantageously|typically|generally|alternatively|also|"
                       r"additionally|further|suitably|desirably|conveniently)\s+(?=[a-z])", re.IGNORECASE)
 _FURTHER = re.compile(
-    r"^(?:further\s+)?(?:comprises|comprising|includes|including|has|having|contains|containing|involves|involving)\s+"
+    r"^(?:further\s+)?(?:comprises|comprising|includes|including|has|having|contains|containing|involves|involving)"
+    r"(?P<colon>\s*:)?\s+"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -167,12 +168,15 @@ _NOT_VERBS = frozenset({"be", "been", "being", "not", "also", "further", "the", 
 
 
 def _shorten(predicate: str, *, most: int = 18) -> str:
-    """At most `most` words, cut at the last clause boundary (",") before that when there is one."""
+    """At most `most` words, cut at the last clause boundary (";" of a list, else ",") before that when there
+    is one."""
     words = predicate.split()
     if len(words) <= most:
         return predicate
     head = " ".join(words[:most])
-    cut = head.rfind(",")
+    cut = head.rfind(";")
+    if cut <= len(head) // 3:
+        cut = head.rfind(",")
     return head[:cut] if cut > len(head) // 3 else head
 
 
@@ -234,7 +238,11 @@ def _drop_numeral(m: re.Match[str]) -> str:
 
 def _clean(sentence: str) -> str:
     s = _NUMERALS.sub(_drop_numeral, sentence)
-    s = re.sub(r"\s*\((?:[^()]{0,60})\)", "", s)  # parentheticals: "(e.g., ...)", "(not shown)"
+    # parentheticals: "(e.g., ...)", "(not shown)"; not the label of the step a statement is about ("step (iii)
+    # comprises X")
+    label = re.match(r"^(?:the\s+)?step\s+\([a-z0-9]{1,5}\)", s, re.IGNORECASE)
+    start = label.end() if label else 0
+    s = s[:start] + re.sub(r"\s*\((?:[^()]{0,60})\)", "", s[start:])
     s = re.sub(r",\s*(?:for\s+example|for\s+instance|e\.g\.)[^,.;]*", "", s, flags=re.IGNORECASE)
     return " ".join(s.split())
 
@@ -310,11 +318,12 @@ _AFTER_VERB = frozenset(
 # the claim's real dependent claims, then coordinate ascent on recall@10) on corpus documents that
 # bench/assist_dependent.py does not measure.
 RANKING_WEIGHTS: dict[str, float] = {
-    "bias": -0.551, "copula": 0.182, "further_word": 1.083, "inexact": -0.04, "introduced": -1.933,
-    "kind_chain": 0.15, "kind_further": 0.995, "kind_new": -0.801, "kind_passive": -1.0, "kind_step": 0.9,
-    "kind_subject": -0.136, "kind_term": -0.012, "kind_written": -0.047, "length": -0.173, "markush": 1.061,
-    "mentions": -0.064, "modal": 0.213, "overlap": 0.672, "position": 0.112, "repeats": 1.277, "strong": 1.59,
-    "summary": 3.128, "term_position": 1.658, "term_words": 0.13, "value": 0.329,
+    "bias": -0.551, "copula": 0.182, "further_word": 1.083, "inexact": -0.04, "introduced": -2.433,
+    "kind_chain": 0.15, "kind_further": 0.995, "kind_labelled_step": -0.5, "kind_new": -0.801, "kind_new_step": -0.5,
+    "kind_nominal": 0.0, "kind_numbered_step": 0.0, "kind_passive": -0.9, "kind_step": 0.9, "kind_subject": -0.136,
+    "kind_symbol": 0.0, "kind_term": -0.012, "kind_written": -0.047, "length": -0.173, "markush": 1.061,
+    "mentions": -0.064, "modal": 0.213, "overlap": 0.672, "position": 0.112, "repeats": 1.527, "strong": 1.59,
+    "summary": 3.628, "term_position": 1.658, "term_words": 0.13, "value": 0.329,
 }
 _COMMON = frozenset({"that", "with", "from", "into", "which", "this", "have", "each", "more", "than", "between",
                      "include", "includes", "comprises", "comprise", "formed", "configured", "being", "also"})
@@ -489,12 +498,22 @@ def _numbered(body: str) -> str | None:
     return f"further comprising {rest}"
 
 
+_NUMBERED_STEP = re.compile(
+    r"^(?:step|block|operation|act)\s+[A-Z]?\d{2,4}[a-z]?\s*,?\s+(?:(?:may|can)\s+)?(?:(?:also|further|then)\s+)?"
+    r"(?:involves?|includes?|comprises?|entails?|consists?\s+of)\s+(?=[a-z]{2,}ing\b)",
+    re.IGNORECASE,
+)
 _SCOPE = re.compile(r"\s+(?:(?:within|in)\s+the\s+scope\s+of|of|according\s+to)\s+the\s+(?:present\s+)?(?:invention|disclosure)\b",
                     re.IGNORECASE)
 # "the invention includes a composition further comprising X" says "the composition further comprises X"
 _INVENTION_FRAME = re.compile(
-    r"^(?:the\s+)?(?:present\s+)?(?:invention|disclosure)\s+(?:also\s+|further\s+)?(?:includes|provides|encompasses|"
-    r"relates\s+to|is\s+directed\s+to)\s+(?:an?|the)\s+(?=\w)",
+    r"^(?:(?:the\s+)?(?:present\s+)?(?:invention|disclosure)\s+(?:also\s+|further\s+)?(?:includes|provides|encompasses|"
+    r"relates\s+to|is\s+directed\s+to)|"
+    # "It is another object of the invention to provide a device having X", "There is also provided herein a kit
+    # comprising X"
+    r"it\s+is\s+(?:also\s+|further\s+)?(?:an?|another|a\s+further|yet\s+another|still\s+another)\s+"
+    r"(?:object|objective|aim|goal)\s+to\s+provide|"
+    r"there\s+(?:is|are)\s+(?:also\s+|further\s+|additionally\s+)?provided(?:\s+herein)?)\s+(?:an?|the)\s+(?=\w)",
     re.IGNORECASE,
 )
 _NOT_LIMITED = re.compile(r",?\s+but\s+(?:are|is)\s+not\s+limited\s+to\s*,?", re.IGNORECASE)
@@ -512,6 +531,29 @@ _PARTICIPLE_VERB = {"comprising": "comprises", "including": "includes", "contain
 _CATEGORY_NOUNS = frozenset({"method", "process", "system", "apparatus", "device", "composition", "kit", "medium",
                              "media", "invention", "embodiment", "disclosure", "technique", "approach"})
 _CLAUSES = re.compile(r"(?:,\s+(?:and|while|whereas)\s+|;\s+(?:and\s+)?)(?=(?:the|said|each)\s)", re.IGNORECASE)
+
+
+_ITEM_MARK = re.compile(r"^(?:(?:and|or)\s+)?(?:[-–•]\s*)*(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s*)?", re.IGNORECASE)
+_ITEM_OPEN = re.compile(r"^(?:[a-z]{2,}ing|an?|one\s+or\s+more|at\s+least\s+one|two\s+or\s+more)\s+(?=\S)")
+
+
+def _listed(clause: str) -> str | None:
+    """A clause that lists steps or elements after a colon ("the method further comprises: - applying X; - depositing
+    Y", "a tag is generated by: combining X; producing Y; and using Z") with its items marked as a claim marks them
+    ("... comprises: applying X; and depositing Y"); None when what follows the colon is no such list."""
+    head, colon, tail = clause.partition(":")
+    if not colon or ";" not in tail or ";" in head or len(head.split()) > 16:
+        return None
+    items = []
+    for raw in tail.split(";"):
+        item = raw.strip()
+        item = item[_ITEM_MARK.match(item).end() :].strip()
+        if not _ITEM_OPEN.match(item):
+            return None
+        items.append(item)
+    if len(items) < 2:
+        return None
+    return f"{head.rstrip()}: {'; '.join(items[:-1])}; and {items[-1]}"
 
 
 def _markush(np: str, items: str) -> str | None:
@@ -572,6 +614,15 @@ _STEP = re.compile(
     r"^(?P<step>[A-Za-z]+ing\b[^,;]{3,120}?)\s+(?:may|can|could)?\s*(?:also\s+|further\s+)?"
     r"(?P<verb>include|includes|comprise|comprises|involve|involves|consist\s+of|consists\s+of)\s+(?P<rest>[a-z].+)$"
 )
+# "obtaining the voice sample is performed in real time", "Heating the mixture may be carried out at 50 C"
+_STEP_DONE = re.compile(
+    r"^(?P<step>[A-Za-z]+ing\b[^,;]{3,120}?)\s+(?:is|(?:may|can|could)\s+be)\s+(?P<rest>(?:[a-z]+ly\s+)?"
+    r"(?:[a-z]+ed|done|run|undertaken)\b.*)$"
+)
+# gerunds that name no step of their own ("Using X", "According to X")
+_NOT_STEPS = frozenset({"according", "following", "during", "including", "comprising", "having", "being", "regarding",
+                        "concerning", "depending", "existing", "remaining", "corresponding", "resulting", "something",
+                        "nothing", "everything", "building", "ceiling", "evening", "morning"})
 
 
 @dataclass(slots=True)
@@ -686,7 +737,58 @@ def _bare_of(body: str, m: re.Match[str], terms: Sequence[_ChainTerm]) -> _Subje
     return _Subject(head, predicate, singular(head[-1]) != head[-1], "bare", text)
 
 
-def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -> _Subject | None:
+# "step (iii)", "step c)": a step the claim labels so
+_LABELLED_STEP = re.compile(r"^(?:the\s+)?step\s+(?P<label>\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|(?:[a-z]|[ivx]{1,5})\))\s+(?=\S)",
+                            re.IGNORECASE)
+# a symbol of a claimed formula: "R13 is methyl", "M1 and M2 occupy the same lattice", "n is 3 or 4"
+_SYMBOL = r"(?<![\w'-])(?:[A-Z]{1,2}\d{0,3}'?|[A-Z][a-z]?\d{1,3}'?|[a-z]\d{0,2}'?)(?![\w'-])"
+_SYMBOLS = re.compile(rf"^(?P<symbols>{_SYMBOL}(?:\s*,\s*{_SYMBOL})*(?:\s*,?\s+(?P<conj>and|or)\s+{_SYMBOL})?)\s+(?=[a-z])")
+# what a claim step is named by, a gerund with its object: "determining the field", "obtaining a sample"
+_GERUND_PHRASE = re.compile(r"^[A-Za-z]{2,}ing\s+(?:the|an?|said|each|one\s+or\s+more|at\s+least\s+one)\s")
+# what is done to something, named by its noun: "generation of bubbles displaces a dye", "incorporation of an
+# unstable domain into the scaffold generates X"
+_NOMINAL_OF = re.compile(r"^(?P<head>[A-Za-z]{3,}(?:tion|sion|ment|ance|ence|ysis))\s+of\s+(?!(?:the|said|this|these|it|its|their)\b)"
+                         r"(?=[A-Za-z])")
+
+
+def claim_labels(text: str) -> frozenset[str]:
+    """The labels a claim gives its steps or elements, lower case: "(iii)", "c)" -> {"iii", "c"}."""
+    return frozenset(re.findall(r"(?<![\w(])\(?([a-z]|[ivx]{1,5}|\d{1,2})\)", text.lower()))
+
+
+def _symbols_of(body: str, claim_text: str) -> _Subject | None:
+    """ "R13 is methyl", "M1 and M2 occupy the same lattice": symbols the claim writes, as written."""
+    m = _SYMBOLS.match(body)
+    if not m or not claim_text:
+        return None
+    symbols = re.findall(_SYMBOL, m.group("symbols"))
+    # (as the claim writes it: not a function "A(t)" the sentence's dropped parenthetical leaves as "A")
+    if not symbols or any(not re.search(rf"(?<![\w'-]){re.escape(x)}(?![\w'(])", claim_text) for x in symbols):
+        return None
+    if len(symbols) == 1 and symbols[0] in ("A", "I", "a"):
+        return None  # an article, a pronoun
+    predicate = body[m.end() :]
+    if len(predicate.split()) > 1 and predicate.split()[1] in ("is", "are", "was", "were", "may", "can", "has", "have"):
+        return None  # "MR images is generated": the symbol modifies a noun
+    plural = len(symbols) > 1 and m.group("conj") != "or"
+    # ("M1 and M2 occupy": a plural verb in its base form)
+    if not (_VERB_OPEN.match(predicate) or (plural and predicate.split()[0] not in _NP_STOP | _AFTER_VERB)):
+        return None
+    return _Subject([symbols[0].lower()], predicate, plural, "symbol", m.group("symbols"))
+
+
+def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str], *,
+                labels: frozenset[str] = frozenset(), claim_text: str = "") -> _Subject | None:
+    labelled = _LABELLED_STEP.match(body)
+    if labelled:
+        label = labelled.group("label")
+        if label.strip("()").lower() not in labels:
+            return None
+        # "step (iii) comprises lowering X", "Step d) may include comparing X": the claim's step so labelled
+        predicate = body[labelled.end() :]
+        if not _VERB_OPEN.match(predicate):
+            return None
+        return _Subject(["step"], predicate, False, "labelled", f"step {label}")
     body = re.sub(r"^(?:such\s+an?|this|these|the\s+present)\s+", "the ", body, flags=re.IGNORECASE)
     # "the step of creating X includes Y" refines the claimed step "creating X", as "Creating X includes Y" does
     step_of = re.match(r"^(?:the|said)\s+step\s+of\s+(?=(?P<gerund>[a-z]+ing)\b)", body, re.IGNORECASE)
@@ -713,13 +815,24 @@ def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -
             return _Subject(words, predicate, False, "step", f"the {words[0]}")
         return _Subject(words, predicate, plural, "the")
     body = re.sub(r"^the\s+step\s+of\s+", "", body, flags=re.IGNORECASE)
-    step = _STEP.match(body)
-    if step and step.group("step").split()[0].lower() in steps:
-        verb = step.group("verb").lower()
-        verb = "consists of" if verb.startswith("consist") else "comprises"
+    step = _STEP.match(body) or _STEP_DONE.match(body)
+    if step:
+        gerund = step.group("step").split()[0].lower()
+        rest = step.group("rest")
+        if "verb" not in step.groupdict():
+            verb = "is"
+        else:
+            verb = "consists of" if step.group("verb").lower().startswith("consist") else "comprises"
         phrase = step.group("step")
-        return _Subject([phrase.split()[0].lower()], f"{verb} {step.group('rest')}", False, "step",
-                        phrase[0].lower() + phrase[1:])
+        text = phrase[0].lower() + phrase[1:]
+        named = bool(_GERUND_PHRASE.match(phrase))  # "obtaining the sample", not "superconducting circuits"
+        if gerund in steps and (named or "verb" in step.groupdict()):
+            return _Subject([gerund], f"{verb} {rest}", False, "step", text)
+        if named and gerund not in _NOT_STEPS:
+            # a step the claim names by a gerund that is also a noun ("setting", "coating"), or one the method
+            # does not have ("Setting the timing resolution may include using X"): a new step
+            claimed = re.search(rf"\b{gerund}\b", claim_text, re.IGNORECASE)
+            return _Subject([gerund], f"{verb} {rest}", False, "step" if claimed else "new_step", text)
     quantity = _QUANTITY.match(body)
     if quantity:
         split = _split_subject("the " + body[quantity.end() :])
@@ -744,14 +857,23 @@ def _subject_of(body: str, terms: Sequence[_ChainTerm], steps: frozenset[str]) -
     attribute = _BARE_OF.match(body)
     if attribute:
         return _bare_of(body, attribute, terms)
+    nominal = _NOMINAL_OF.match(body)
+    if nominal and claim_text and any(t.surface in body.lower() for t in terms if len(t.surface) > 3):
+        # "generation of bubbles displaces a dye present in the peroxide solution": as written
+        predicate = _after_modifiers(body[nominal.end("head") :].strip())
+        if predicate is None or not predicate.strip():
+            return None
+        head = nominal.group("head").lower()
+        text = body[: len(body) - len(predicate)].strip()
+        if "," in text or len(text.split()) > 12:
+            return None
+        return _Subject([head], predicate, False, "nominal", text[0].lower() + text[1:])
     # "ICR consists of ...", "Quality scores are ...": only a claimed term written bare
     body = re.sub(r"^(?:suitable|exemplary|typical|illustrative)\s+(?=[a-z])", "", body, flags=re.IGNORECASE)
     split = _split_subject("the " + body)
-    if split is None:
-        return None
-    term = _match_term(split[0], terms)
-    if term is None or set(split[0][:-1]) - set(term.words[:-1]):
-        return None
+    term = _match_term(split[0], terms) if split is not None else None
+    if split is None or term is None or set(split[0][:-1]) - set(term.words[:-1]) or _COORDINATED.match(split[1]):
+        return _symbols_of(body, claim_text)
     return _Subject(*split, "bare")
 
 
@@ -895,6 +1017,7 @@ def dependent_candidates(
     claim_tokens = set(re.findall(r"[a-z0-9][a-z0-9-]*", claim_text))
     steps = _claim_steps(claim)
     claim_sequence = _content_sequence(claim.text)
+    labels = claim_labels(claim.text)
     method = claim.category == Category.METHOD
     last = max((i for i, _ in description), default=0) or 1
     out: list[DependentCandidate] = []
@@ -913,12 +1036,28 @@ def dependent_candidates(
                 # "The disclosed subject matter can further involve X" speaks of what is claimed, as "the method"
                 clause = _DISCLOSED.sub(f"the {subject_head} ", clause)
                 # (a numbered embodiment written like a claim may list its steps: "...; and generating ...")
-                if _SKIP.search(clause) or '"' in clause or (";" in clause and not claimlike):
+                if ";" in clause and not claimlike:
+                    clause = _listed(clause) or ""  # (a list after a colon stays whole)
+                if not clause or _SKIP.search(clause) or '"' in clause:
                     continue
+                numbered_step = _NUMBERED_STEP.match(clause)
+                if numbered_step:
+                    # "Step 612 involves padding the data": a step of the method named by its reference numeral,
+                    # a further one when the claim does not name it
+                    rest = clause[numbered_step.end() :]
+                    gerund = rest.split()[0].lower()
+                    if method and gerund not in steps and not re.search(rf"\b{gerund}\b", claim_text):
+                        found = _Subject([subject_head], f"comprises {rest}", False, "numbered_step")
+                    else:
+                        continue
                 added = _ADDED.match(clause)
                 # "further comprising X" (a numbered embodiment that adds X): X added to the claimed subject
-                found = (_Subject([subject_head], f"further comprises {added.group('rest')}", False, "the") if added
-                         else _subject_of(clause, terms, steps))
+                if numbered_step:
+                    pass
+                elif added:
+                    found = _Subject([subject_head], f"further comprises {added.group('rest')}", False, "the")
+                else:
+                    found = _subject_of(clause, terms, steps, labels=labels, claim_text=claim.text)
                 if found is None:
                     continue
                 words, predicate, plural, written = found.words, found.predicate, found.plural, found.written
@@ -972,6 +1111,25 @@ def dependent_candidates(
                     # "the structures may be heated at 600 C" in a method's description is the step
                     # "heating the structures at 600 C" (the statement itself is offered too, below)
                     add("kind_passive", subject, f"further comprising {step}", "further")
+                if written == "numbered_step":
+                    add("kind_numbered_step", subject, f"further {predicate.replace('comprises', 'comprising', 1)}",
+                        "further")
+                    continue
+                if written == "new_step":
+                    # "Setting the timing resolution may include using X" in a method that does not set it: "further
+                    # comprising setting the timing resolution, wherein setting the timing resolution comprises using X"
+                    if method and (strong or modal or index in summary or _MODAL.search(clause)):
+                        add("kind_new_step", subject, f"further comprising {found.text}, wherein {found.text} {predicate}",
+                            "further")
+                    continue
+                if written == "nominal" and not (strong or modal or index in summary):
+                    continue  # "development of new varieties is limited by X": background
+                if written in ("labelled", "symbol", "nominal"):
+                    # "step (iii) comprises X" (the step the claim labels "(iii)"), "R13 is methyl" (a symbol of the
+                    # claim's formula), "generation of bubbles displaces X": as written
+                    kind = {"labelled": "kind_labelled_step", "symbol": "kind_symbol", "nominal": "kind_nominal"}[written]
+                    add(kind, found.text or "", f"{found.text} {predicate}")
+                    continue
                 if found.text is not None:
                     # a step, several elements or a quantity, written as the description writes them
                     add("kind_step" if written == "step" else "kind_written", found.text, f"{found.text} {predicate}")
@@ -983,7 +1141,8 @@ def dependent_candidates(
                         predicate = singular_verb(predicate)
                     fm = _FURTHER.match(predicate)
                     if fm and (further or strong or modal or index in summary):
-                        add("kind_further", subject, f"further comprising {fm.group('rest')}", "further")
+                        colon = ":" if fm.group("colon") else ""
+                        add("kind_further", subject, f"further comprising{colon} {fm.group('rest')}", "further")
                     elif not fm:
                         # what the claimed thing itself is or does: "the device is integrated into a meter"
                         add("kind_subject", subject, f"the {subject} {predicate}")
