@@ -909,13 +909,19 @@ class DependentCandidate:
 def _as_written(limitation: str, sentence: str) -> str:
     """The limitation with the words of its subject cased as the sentence writes them ("the pebp
     family member" -> "the PEBP family member")."""
+    # each word of the sentence (and each part of a hyphenated one) as first written, by its lower case
+    written: dict[str, str] = {}
+    for m in re.finditer(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", sentence):
+        token = m.group()
+        for word in (token, *token.split("-")) if "-" in token else (token,):
+            written.setdefault(word.lower(), word)
 
     def recase(m: re.Match[str]) -> str:
         word = m.group()
-        written = re.search(rf"\b{re.escape(word)}\b", sentence, re.IGNORECASE)
+        as_written = written.get(word)
         # (a one-letter word is never an acronym: "A shaft" opening the sentence keeps "a shaft")
-        if written and written.group() != word and len(word) > 1 and not written.group()[1:].islower():
-            return written.group()
+        if as_written and as_written != word and len(word) > 1 and not as_written[1:].islower():
+            return as_written
         return word
 
     return re.sub(r"[a-z][a-z0-9-]*", recase, limitation)
