@@ -69,6 +69,11 @@ _JOINER = r"(?:and\s+)?(?:wherein|in\s+which|where|whereby|characteri[sz]ed\s+in
 _JOINERS = re.compile(rf"^(?:{_JOINER})+", re.IGNORECASE)
 
 
+# words in -ing that open a limitation without naming a step ("during the heating, ...", "according to the X")
+_NOT_GERUNDS = frozenset({"during", "following", "according", "including", "comprising", "having", "being", "using",
+                          "regarding", "concerning", "excluding", "containing", "considering", "notwithstanding"})
+
+
 def element_of(body: str) -> str | None:
     """The element a dependent claim's limitation refines: the head of its subject, singular
     ("the at least one housing is steel" -> "housing"; "quality scores include X" -> "score";
@@ -78,6 +83,9 @@ def element_of(body: str) -> str | None:
     body = " ".join(body.split()).rstrip(".")
     # a parenthetical inside the subject ("the optical coherence elastography (OCE) system comprises", "step (iii)
     # is carried out") is read past, as the suggestions drop the description's parentheticals
+    labelled = re.match(r"(?:(?:the|said)\s+)?step\s+\(([ivx]{1,5}|[a-z]|\d{1,2})\)", body, re.IGNORECASE)
+    if labelled and not STRICT:
+        return f"step {labelled.group(1).lower()}"  # "step (iii) is carried out" refines step (iii), not any step
     body = re.sub(r"\s*\([^()]{1,40}\)", "", body) if not STRICT else body
     further = re.match(r"(?:further\s+)?(?:comprising|including|having|comprises|includes)\b\s*:?\s*", body, re.IGNORECASE)
     if further:
@@ -93,9 +101,10 @@ def element_of(body: str) -> str | None:
     if not STRICT:
         # a step refines the step, however it is named: "the step of detecting the change comprises X"
         # and "detecting the change comprises X" both refine "detecting"
-        step = re.match(r"^(?:(?:the|said)\s+steps?\s+of\s+)?(?P<gerund>[a-z]{3,}ing)\s+(?:the|said|an?|each)\b", body,
-                        re.IGNORECASE)
-        if step:
+        step = (re.match(r"^(?:the|said)\s+steps?\s+of\s+(?P<gerund>[a-z]{3,}ing)\b", body, re.IGNORECASE)
+                or re.match(r"^(?:the|said)\s+(?P<gerund>[a-z]{3,}ing)\s+step\b", body, re.IGNORECASE)
+                or re.match(r"^(?P<gerund>[a-z]{3,}ing)\s+(?:the|said|an?|each)\b", body, re.IGNORECASE))
+        if step and step.group("gerund").lower() not in _NOT_GERUNDS:
             return step.group("gerund").lower()
     split = _split_subject(body if STRICT else "the " + _DETERMINERS.sub("", body))
     return singular(split[0][-1]) if split else None

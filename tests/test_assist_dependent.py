@@ -321,6 +321,40 @@ def test_statements_of_purpose_are_no_claims():
     assert out == []
 
 
+def test_passive_steps_only_where_a_step_is_said():
+    claims = "1. A method of treating a substrate, comprising: heating a substrate; and applying a coating to the substrate."
+    for sentence in ("In some embodiments, heating the substrate may be performed at 50 C.",
+                     "In some embodiments, the coating can be encapsulated silica particles.",
+                     "In some embodiments, the coating is dried, and the substrate is then cooled.",
+                     "In some embodiments, the coating is followed by a sealing layer."):
+        texts = [s.text for s in suggest(claims, [(0, sentence)])]
+        assert not any(re.search(r"further comprising (?:performing|encapsulating|drying|following)", t) for t in texts), (
+            sentence, texts)
+    texts = [s.text for s in suggest(claims, [(0, ("In some embodiments, the coating is freed from the substrate by "
+                                                  "soaking."))])]
+    assert "The method of claim 1, further comprising freeing the coating from the substrate by soaking." in texts
+
+
+def test_a_device_gets_no_step_and_articles_follow_the_sound():
+    device = "1. A device comprising: a housing; and a latch coupled to the housing."
+    for sentence in ("Another embodiment further includes heating the housing.",
+                     "In Example 7, the subject matter of Example 1 optionally includes heating the housing."):
+        assert not [s.text for s in suggest(device, [(0, sentence)]) if "heating" in s.text], sentence
+    texts = [s.text for s in suggest(device, [(0, ("In some embodiments, the user interface may be coupled to the "
+                                                  "housing.")),
+                                             (1, "In some embodiments, the housing includes the upper plate.")])]
+    assert "The device of claim 1, further comprising a user interface coupled to the housing." in texts, texts
+    assert "The device of claim 1, wherein the housing includes an upper plate." in texts, texts
+
+
+def test_a_further_step_keeps_its_own_wherein_in_the_limitation():
+    out = suggest("1. A method comprising: receiving a signal; and sampling the signal with a clock.",
+                  [(0, ("In some embodiments, the method may further comprise: filtering the signal; and storing the "
+                       "signal."))])
+    further = next(s for s in out if s.text.startswith("The method of claim 1, further comprising"))
+    assert further.limitation == further.text.split("claim 1, ", 1)[1].rstrip(".")
+
+
 def test_conditions_are_not_dropped():
     """ "When the lid is open, the lamp is lit" does not disclose a lamp that is lit: no suggestion."""
     out = suggest("1. A lamp assembly comprising a lid and a lamp.",

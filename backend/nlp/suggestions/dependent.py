@@ -164,7 +164,6 @@ _FURTHER = re.compile(
     re.IGNORECASE,
 )
 _VERB_3RD = {"be": "is", "have": "has", "do": "does", "go": "goes"}
-_NOT_VERBS = frozenset({"be", "been", "being", "not", "also", "further", "the", "a", "an"})
 
 
 def _shorten(predicate: str, *, most: int = 18) -> str:
@@ -545,15 +544,22 @@ def _listed(clause: str) -> str | None:
     if not colon or ";" not in tail or ";" in head or len(head.split()) > 16:
         return None
     items = []
+    joins = set()
     for raw in tail.split(";"):
         item = raw.strip()
         item = item[_ITEM_MARK.match(item).end() :].strip()
+        joined = re.match(r"(and|or|and/or)\s+", item)
+        if joined:  # "c) and drying Z"
+            joins.add(joined.group(1))
+            item = item[joined.end() :]
         if not _ITEM_OPEN.match(item):
             return None
         items.append(item)
-    if len(items) < 2:
-        return None
-    return f"{head.rstrip()}: {'; '.join(items[:-1])}; and {items[-1]}"
+    joins |= {w for w in re.findall(r";\s*(?:[-\u2022*]\s*)?(and/or|and|or)\b", tail)}
+    if len(items) < 2 or len(joins) > 1:
+        return None  # a list that mixes "and" and "or" is read as neither
+    join = next(iter(joins), "and")
+    return f"{head.rstrip()}: {'; '.join(items[:-1])}; {join} {items[-1]}"
 
 
 def _markush(np: str, items: str) -> str | None:
@@ -632,7 +638,8 @@ class _Subject:
     predicate: str
     plural: bool
     written: str
-    """How it was introduced: "the", "a", "bare", "quantity", "step"."""
+    """How it was introduced: "the", "a", "bare", "quantity", "step", "new_step", "numbered_step", "labelled",
+    "symbol", "nominal"."""
     text: str | None = None
     """The subject as the claim writes it, when not "the <words>"."""
 
@@ -958,13 +965,22 @@ _STATE_PARTICIPLES = frozenset(
      "embedded", "enclosed", "oriented", "aligned", "spaced", "sealed", "integrated", "provided", "capped",
      "limited", "dedicated", "suited", "exposed", "inclined", "curved", "angled", "tapered", "biased", "linked",
      "interposed", "surrounded", "covered", "filled", "loaded", "made", "formed", "constructed", "built", "bound",
-     "dependent", "independent", "operated", "powered", "controlled", "driven", "held", "set", "kept"}
+     "dependent", "independent", "operated", "powered", "controlled", "driven", "held", "set", "kept", "followed",
+     "preceded", "preferred", "occupied", "accompanied", "characterized", "characterised"}
 )  # fmt: skip
 _IRREGULAR_GERUNDS = {"sent": "sending", "fed": "feeding", "taken": "taking", "chosen": "choosing", "grown": "growing",
                       "frozen": "freezing", "run": "running", "cut": "cutting", "split": "splitting", "spun": "spinning",
                       "ground": "grinding", "written": "writing", "read": "reading", "brought": "bringing",
                       "sought": "seeking", "spread": "spreading", "shaken": "shaking", "withdrawn": "withdrawing",
                       "drawn": "drawing"}
+
+
+# subjects that are steps or labels already ("step (iii) is carried out at 50 C" is no "carrying step (iii) out")
+_STEP_SUBJECTS = frozenset({"step", "new_step", "numbered_step", "labelled", "symbol", "nominal"})
+# what follows a passive step: how, where, when or with what it is done ("is heated at 600 C", "is then dried")
+_STEP_REST = re.compile(r"(?:at|in|on|with|by|for|to|from|into|onto|under|over|until|using|via|during|before|after|"
+                        r"through|within|between|below|above|against|across|along|based|according|depending|prior|"
+                        r"upon|as|per|[a-z]+ly)\b", re.IGNORECASE)
 
 
 def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str | None:
@@ -976,6 +992,10 @@ def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str 
     participle, rest = m.group("participle"), m.group("rest").strip()
     if participle in _STATE_PARTICIPLES or (participle == "selected" and rest.startswith("from")) or not rest:
         return None
+    if found.written in _STEP_SUBJECTS or (found.text and re.match(r"[a-z]+ing\b", found.text)):
+        return None  # "heating the substrate is performed at 50 C" is a step already, no "performing heating ..."
+    if not _STEP_REST.match(rest) or re.search(r"[,;]|\band\s+(?:then\s+)?[a-z]+ed\b", rest):
+        return None  # "the cells are encapsulated islet cells" (an adjective); "is dried, and ..." (more clauses)
     if rest.split()[0] in ("of", "from", "as", "by", "to", "with", "than", "in", "on") and participle in (
             "formed", "selected", "derived", "obtained", "prepared", "produced"):
         return None  # "is formed of steel", "is derived from X": what it is, not a step
@@ -983,6 +1003,8 @@ def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str 
         gerund = _IRREGULAR_GERUNDS[participle]
     elif participle.endswith("ied"):
         gerund = participle[:-3] + "ying"
+    elif participle.endswith("eed"):
+        gerund = participle[:-1] + "ing"  # "freed" -> "freeing"
     else:
         gerund = participle[:-2] + "ing"  # "heated" -> "heating", "stored" -> "storing", "transmitted" -> "transmitting"
     if found.text is not None:
@@ -994,6 +1016,9 @@ def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str 
 
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "said", "further", "comprising", "comprises", "including", "includes",
                              "wherein", "whereby", "is", "are", "be", "being", "each", "of"})
+
+
+_ADDED_STEP = re.compile(r"further\s+comprising:?\s+[a-z]{3,}ing\s+(?:the|an?|said|one|each|at\s+least)\b")
 
 
 def _content_sequence(text: str) -> str:
@@ -1106,6 +1131,8 @@ def dependent_candidates(
                         refines: tuple[str, ...] = (), introduces: tuple[str, ...] = (), **extra: float) -> None:
                     if _restates(limitation, claim_sequence):
                         return  # "the first graph comprises nodes ..." that the claim already says adds nothing
+                    if join == "further" and not method and _ADDED_STEP.match(limitation):
+                        return  # "heating the housing" is a step of a method, no part of a device
                     out.append(DependentCandidate(element, _as_written(limitation, sentence), join, index, sentence,
                                                   {**features, kind: 1.0, **extra}, refines=refines,
                                                   introduces=introduces))
@@ -1176,7 +1203,7 @@ def dependent_candidates(
                         continue
                     # "In some embodiments, the cells can be encapsulated islet cells." -> "further comprising a
                     # plurality of cells that are encapsulated islet cells"
-                    article = "a plurality of" if plural else "an" if np[:1] in "aeiou" else "a"
+                    article = "a plurality of" if plural else _article(np)
                     relative = re.sub(r"^(?:is|are)\s+(?=(?:configured|adapted|operable|arranged|positioned|disposed|"
                                       r"located|coupled|connected|attached|mounted)\b)", "", predicate)
                     if relative == predicate:
@@ -1204,6 +1231,16 @@ def rank_score(features: dict[str, float], weights: dict[str, float] | None = No
     return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
 
 
+def _article(phrase: str) -> str:
+    """ "a" or "an" before `phrase` by its sound: "an upper plate", "a user interface", "an hour", "a one-way valve"."""
+    word = phrase.lower()
+    if re.match(r"(?:uni|use|usu|uti|ure|eu|one\b|once)", word):
+        return "a"
+    if re.match(r"(?:hour|honest|honou?r|heir)", word):
+        return "an"
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _introduce_unsupported(text: str, issues: Sequence[Any], claim_start: int) -> str | None:
     """Turn each unsupported "the X" of the suggestion into "a X" (from the analysis' issues)."""
     edits = []
@@ -1216,7 +1253,7 @@ def _introduce_unsupported(text: str, issues: Sequence[Any], claim_start: int) -
             return None
         rest = phrase[det.end() :]
         head = rest.split()[-1].lower()
-        article = "" if singular(head) != head else ("an " if rest[:1].lower() in "aeio" else "a ")
+        article = "" if singular(head) != head else _article(rest) + " "
         edits.append((issue.start, issue.start + det.end(), article))
     for start, end, article in sorted(edits, reverse=True):
         text = text[:start] + article + text[end:]
@@ -1261,7 +1298,10 @@ def suggest_dependent_claims(
 
         for chosen in choose_candidates(found, per_claim=per_claim, accept=as_claim):
             text = chosen.text
-            limitation = text.split(", wherein ", 1)[1] if ", wherein " in text else text.split(", ", 1)[-1]
+            # what follows "The <subject> of claim N, wherein " or "..., " (a "further comprising X, wherein ..."
+            # keeps its own "wherein")
+            opening = re.match(r"^The .*? of claim \d+(?:, wherein |, )", text)
+            limitation = text[opening.end() :] if opening else text
             parent = claim.number if chosen.parent is None else first + chosen.parent
             c = chosen.candidate
             out.append(DependentSuggestion(next_number, parent, text, c.element, limitation.rstrip("."), c.paragraph,
