@@ -81,11 +81,11 @@ def element_of(body: str) -> str | None:
     signal comprises X" -> "filtering"; "further comprising a spring that is steel" -> "spring"),
     or "further" for a limitation that adds an element or a step and says nothing more of it."""
     body = " ".join(body.split()).rstrip(".")
-    # a parenthetical inside the subject ("the optical coherence elastography (OCE) system comprises", "step (iii)
-    # is carried out") is read past, as the suggestions drop the description's parentheticals
     labelled = re.match(r"(?:(?:the|said)\s+)?step\s+\(([ivx]{1,5}|[a-z]|\d{1,2})\)", body, re.IGNORECASE)
     if labelled and not STRICT:
         return f"step {labelled.group(1).lower()}"  # "step (iii) is carried out" refines step (iii), not any step
+    # a parenthetical inside the subject ("the optical coherence elastography (OCE) system comprises") is read
+    # past, as the suggestions drop the description's parentheticals
     body = re.sub(r"\s*\([^()]{1,40}\)", "", body) if not STRICT else body
     further = re.match(r"(?:further\s+)?(?:comprising|including|having|comprises|includes)\b\s*:?\s*", body, re.IGNORECASE)
     if further:

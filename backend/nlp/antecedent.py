@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from backend.nlp.inflection import singular
+from backend.nlp.inflection import indefinite_article, singular
 from backend.nlp.structure import Claim, ClaimSet, DependencyForm
 
 __all__ = [
@@ -614,11 +614,7 @@ def _dehyphenated(term: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _article(term: Sequence[str]) -> str:
-    return (
-        "an"
-        if term and term[0][:1] in "aeio" or (term and term[0][:1] == "u" and term[0][:3] != "uni")
-        else "a"
-    )
+    return indefinite_article(term[0]) if term else "a"
 
 
 def _exempt(m: Mention, exempt: list[_Exempt], text: str, det_end: int) -> bool:

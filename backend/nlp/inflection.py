@@ -39,3 +39,18 @@ def singular(word: str) -> str:
     if w.endswith("oes") and w not in _OES_KEEP and len(w) > 5:
         return w[:-2]
     return w[:-1]
+
+
+def indefinite_article(word: str) -> str:
+    """"a" or "an" before `word` (by sound, roughly: "an LED", "a user", "an hour")."""
+    w = word.strip("\"'\u201c\u2018(")
+    if not w:
+        return "a"
+    low = w.lower()
+    if w[:2].isupper() and w.isalpha() or (len(w) == 1 and w.isalpha()):
+        return "an" if low[0] in "aefhilmnorsx" else "a"
+    if low.startswith(("uni", "use", "usu", "usa", "uti", "eu", "one", "once", "ubiq", "ure", "uro")):
+        return "a"
+    if low.startswith(("hour", "honest", "honor", "heir")):
+        return "an"
+    return "an" if low[0] in "aeiou" else "a"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.nlp.antecedent import claim_mentions
-from backend.nlp.inflection import singular
+from backend.nlp.inflection import indefinite_article, singular
 from backend.nlp.structure import Claim
 
 Key = tuple[str, ...]
@@ -286,21 +286,6 @@ def trim_span(text: str, s: int, e: int) -> tuple[int, int]:
             e = s + trailing.start()
         if (s, e) == before:
             return s, e
-
-
-def indefinite_article(word: str) -> str:
-    """"a" or "an" before `word` (by sound, roughly: "an LED", "a user", "an hour")."""
-    w = word.strip("\"'\u201c\u2018(")
-    if not w:
-        return "a"
-    low = w.lower()
-    if w[:2].isupper() and w.isalpha() or (len(w) == 1 and w.isalpha()):
-        return "an" if low[0] in "aefhilmnorsx" else "a"
-    if low.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ubiq", "ure", "uro")):
-        return "a"
-    if low.startswith(("hour", "honest", "honor", "heir")):
-        return "an"
-    return "an" if low[0] in "aeiou" else "a"
 
 
 def pluralize(word: str) -> str:

@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from backend.nlp.antecedent import Mention, claim_mentions
-from backend.nlp.inflection import singular
+from backend.nlp.inflection import indefinite_article, singular
 from backend.nlp.refnums import reference_mentions
 from backend.nlp.structure import Category, Claim, ClaimSet
 from backend.nlp.suggestions.context import (
@@ -534,7 +534,7 @@ def _description_completions(ctx: CursorContext, description: str, labels: froze
     for term in _description_terms(description, labels | _LABELS):
         if not term.startswith(prefix):
             continue
-        vowel = term[:1] in "aeio" or (term[:1] == "u" and not term.startswith(("uni", "use", "usa")))
+        vowel = indefinite_article(term.split()[0]) == "an" if term else False
         if (article == "an") != vowel:
             continue
         if re.search(r"\b" + re.escape(term) + r"(?:e?s)?\b", claimed):

@@ -34,7 +34,7 @@ from typing import Any
 
 from backend.nlp.antecedent import analyse_claims, claim_mentions
 from backend.nlp.claims import parse_claims_text
-from backend.nlp.inflection import singular
+from backend.nlp.inflection import indefinite_article, singular
 from backend.nlp.structure import Category, Claim, ClaimSet
 from backend.nlp.suggestions.context import preamble_subject
 
@@ -87,7 +87,7 @@ _HEDGE_OPEN = re.compile(
     r"(?:\s*,?\s*(?:and|but)\s+not\s+(?:by\s+way\s+of\s+)?limitation)?|"
     r"(?:in|according\s+to|in\s+accordance\s+with)\s+(?:(?:yet|still)\s+)?(?:some|one|certain|other|various|an?|another|further|particular|"
     r"additional|alternative|many|several|the\s+illustrated|such|these|exemplary|example|at\s+least\s+one|"
-    r"yet\s+another|this|that|each|any|all|most|the|such\s+an?|preferred|exemplary)(?:\s+[\w-]+){0,2}?\s+"
+    r"yet\s+another|this|that|each|any|all|most|the|such\s+an?|preferred)(?:\s+[\w-]+){0,2}?\s+"
     r"(?:embodiments?|implementations?|examples?|aspects?|variations?|cases?|configurations?|instances?)"
     r"(?:\s+(?:embodiments?|implementations?|aspects?|variations?|modes?))?"
     r"(?:\s+of\s+the\s+(?:present\s+)?(?:invention|disclosure)|\s+of\s+the\s+present\s+[\w-]+"
@@ -101,7 +101,7 @@ _HEDGE_OPEN = re.compile(
     r"moreover|also|in\s+addition|in\s+particular|"
     r"in\s+an\s+exemplary\s+embodiment|illustratively|typically|generally(?:\s+speaking)?|advantageously|in\s+general|"
     r"in\s+particular\s+embodiments|in\s+practice|specifically|more\s+specifically|here|thus|accordingly|"
-    r"similarly|likewise|in\s+other\s+words|notably|also|however|suitably|still\s+further|conventionally|"
+    r"similarly|likewise|in\s+other\s+words|notably|however|suitably|still\s+further|conventionally|"
     r"therefore|then|hence|consequently|in\s+turn|that\s+is|as\s+another\s+example|"
     r"in\s+still\s+(?:another|other|further|a\s+further)\s+(?:\w+\s+)?(?:embodiments?|examples?|aspects?)|"
     r"(?:more|most|even\s+more|particularly|especially)\s+preferabl[ey]|particularly|importantly|indeed|"
@@ -983,7 +983,7 @@ _STEP_REST = re.compile(r"(?:at|in|on|with|by|for|to|from|into|onto|under|over|u
                         r"upon|as|per|[a-z]+ly)\b", re.IGNORECASE)
 
 
-def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str | None:
+def _passive_step(predicate: str, found: _Subject) -> str | None:
     """ "is heated at 600 C" said of "the electrode structures" -> "heating the electrode structures at
     600 C"; None when the predicate is no passive step."""
     m = _PASSIVE.match(predicate)
@@ -1010,7 +1010,7 @@ def _passive_step(predicate: str, found: _Subject, words: Sequence[str]) -> str 
     if found.text is not None:
         thing = found.text
     else:
-        thing = ("a " if found.written == "a" else "the ") + " ".join(words)
+        thing = ("a " if found.written == "a" else "the ") + " ".join(found.words)
     return f"{gerund} {thing} {rest}".strip()
 
 
@@ -1081,11 +1081,8 @@ def dependent_candidates(
                         found = _Subject([subject_head], f"comprises {rest}", False, "numbered_step")
                     else:
                         continue
-                added = _ADDED.match(clause)
-                # "further comprising X" (a numbered embodiment that adds X): X added to the claimed subject
-                if numbered_step:
-                    pass
-                elif added:
+                elif added := _ADDED.match(clause):
+                    # "further comprising X" (a numbered embodiment that adds X): X added to the claimed subject
                     found = _Subject([subject_head], f"further comprises {added.group('rest')}", False, "the")
                 else:
                     found = _subject_of(clause, terms, steps, labels=labels, claim_text=claim.text)
@@ -1137,7 +1134,7 @@ def dependent_candidates(
                                                   {**features, kind: 1.0, **extra}, refines=refines,
                                                   introduces=introduces))
 
-                step = _passive_step(predicate, found, words) if method else None
+                step = _passive_step(predicate, found) if method else None
                 if step is not None and _restates(step, claim_sequence):
                     continue  # "the field is determined based on the data" after the claim's "determining a field ..."
                 if step is not None and (strong or modal or further or index in summary):
@@ -1203,7 +1200,7 @@ def dependent_candidates(
                         continue
                     # "In some embodiments, the cells can be encapsulated islet cells." -> "further comprising a
                     # plurality of cells that are encapsulated islet cells"
-                    article = "a plurality of" if plural else _article(np)
+                    article = "a plurality of" if plural else indefinite_article(words[0])
                     relative = re.sub(r"^(?:is|are)\s+(?=(?:configured|adapted|operable|arranged|positioned|disposed|"
                                       r"located|coupled|connected|attached|mounted)\b)", "", predicate)
                     if relative == predicate:
@@ -1231,16 +1228,6 @@ def rank_score(features: dict[str, float], weights: dict[str, float] | None = No
     return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
 
 
-def _article(phrase: str) -> str:
-    """ "a" or "an" before `phrase` by its sound: "an upper plate", "a user interface", "an hour", "a one-way valve"."""
-    word = phrase.lower()
-    if re.match(r"(?:uni|use|usu|uti|ure|eu|one\b|once)", word):
-        return "a"
-    if re.match(r"(?:hour|honest|honou?r|heir)", word):
-        return "an"
-    return "an" if word[:1] in "aeiou" else "a"
-
-
 def _introduce_unsupported(text: str, issues: Sequence[Any], claim_start: int) -> str | None:
     """Turn each unsupported "the X" of the suggestion into "a X" (from the analysis' issues)."""
     edits = []
@@ -1253,7 +1240,7 @@ def _introduce_unsupported(text: str, issues: Sequence[Any], claim_start: int) -
             return None
         rest = phrase[det.end() :]
         head = rest.split()[-1].lower()
-        article = "" if singular(head) != head else _article(rest) + " "
+        article = "" if singular(head) != head else indefinite_article(rest.split()[0]) + " "
         edits.append((issue.start, issue.start + det.end(), article))
     for start, end, article in sorted(edits, reverse=True):
         text = text[:start] + article + text[end:]

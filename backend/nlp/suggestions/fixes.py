@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from backend.nlp.document import DocumentText
-from backend.nlp.inflection import singular
+from backend.nlp.inflection import indefinite_article, singular
 from backend.nlp.rules.base import CheckContext, Edit, Finding, Fix
 from backend.nlp.structure import ClaimSet
 
@@ -62,8 +62,7 @@ def introduction(phrase: str) -> str:
     head = re.sub(r"[^A-Za-z-]", "", words[-1])
     if head and singular(head) != head.lower() and not head.isupper() and not rest.lower().startswith("plurality"):
         return rest
-    first = rest[:1].lower()
-    article = "an" if first in "aeio" or (first == "u" and not rest.lower().startswith(("uni", "use", "usu"))) else "a"
+    article = indefinite_article(words[0])
     if det[:1].isupper():
         article = article.capitalize()
     return f"{article} {rest}"
