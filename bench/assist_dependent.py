@@ -13,7 +13,15 @@ cover is transparent." under "12. The device of claim 1, further comprising a co
 for the independent claim it goes back to (`root`) and takes one of that claim's 10 places: the
 10 are the first 10 suggestions with that root, chained or not, so chains add no places.
 
-    .venv/bin/python bench/assist_dependent.py [--docs N] [--sample] [--show N]
+Also printed: recall@10 against what ten suggestions per independent claim could hold at most (an
+independent claim with 14 real dependents can recover 10), and with --ceiling the real dependent
+claims that some description sentence matches at all (token F1 >= 0.5), the same within ten per
+independent claim, and those that some candidate matches before ranking, the ten and the checks.
+
+The ranking uses the claim-language lexicon shipped with the package (bench/fit_dependent_lexicon.py,
+fitted on other documents); --no-lexicon ranks without it.
+
+    .venv/bin/python bench/assist_dependent.py [--docs N] [--sample] [--show N] [--no-lexicon]
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backend.assistant import DEFAULT_DEPENDENT_LEXICON, load_dependent_lexicon
 from backend.nlp.claims import parse_claims_text
 from backend.nlp.config import CheckConfig
 from backend.nlp.document import DocumentText
@@ -38,7 +47,13 @@ from backend.nlp.inflection import singular
 from backend.nlp.parsing import shared_parser
 from backend.nlp.sections import find_sections
 from backend.nlp.structure import SectionKind
-from backend.nlp.suggestions.dependent import _SENTENCE, _split_subject, suggest_dependent_claims
+from backend.nlp.suggestions.dependent import (
+    _SENTENCE,
+    _claim_terms,
+    _split_subject,
+    dependent_candidates,
+    suggest_dependent_claims,
+)
 from backend.wordlists import load_wordlists
 from tests.corpus import FULL_CORPUS, SAMPLE_CORPUS, claim_lines, read_corpus, record_document
 
@@ -184,6 +199,7 @@ def main() -> int:
     ap.add_argument("--per-claim", type=int, default=10, help="suggestions per independent claim (recall@N)")
     ap.add_argument("--ceiling", action="store_true",
                     help="also count the real dependent claims some description sentence matches (token F1 >= 0.5)")
+    ap.add_argument("--no-lexicon", action="store_true", help="rank without the claim-language lexicon")
     ap.add_argument("--strict-elements", action="store_true", help="only 'the X' subjects name an element; all 'further comprising' claims are one element")
     args = ap.parse_args()
     global STRICT
@@ -191,7 +207,9 @@ def main() -> int:
     parser = shared_parser()
     wl = load_wordlists()
     exempt, inherent = wl.get("antecedent_exempt"), wl.get("inherent_nouns")
+    lexicon = None if args.no_lexicon else load_dependent_lexicon(DEFAULT_DEPENDENT_LEXICON)
     real_total = recovered = reachable = 0
+    capacity = reachable_capacity = candidate_hits = 0  # what `per_claim` suggestions per independent claim could recover at most
     chained = chained_recovered = 0
     suggested = passed = 0
     docs = 0
@@ -201,7 +219,7 @@ def main() -> int:
         docs += 1
         suggestions = suggest_dependent_claims(
             case.hidden, case.description, parser=parser, summary_paragraphs=case.summary,
-            exempt=exempt, inherent=inherent, per_claim=args.per_claim,
+            exempt=exempt, inherent=inherent, per_claim=args.per_claim, lexicon=lexicon,
         )
         by_parent: dict[int, list] = {}
         for s in suggestions:
@@ -209,10 +227,21 @@ def main() -> int:
         sentences = [_SENTENCE.split(p) for _, p in case.description] if args.ceiling else []
         sentences = [s for group in sentences for s in group]
         for parent, dependents in case.real.items():
+            capacity += min(args.per_claim, len(dependents))
+            reachable_here = 0
             for text, real in dependents:
                 real_total += 1
                 if args.ceiling and real is not None and any(f1(s, real[1]) >= 0.5 for s in sentences):
                     reachable += 1
+                    reachable_here += 1
+            reachable_capacity += min(args.per_claim, reachable_here)
+            if args.ceiling:  # every candidate the description gives this claim, before ranking and checks
+                # (an independent claim the hidden set reads differently, e.g. one left empty, has none)
+                claim = next((c for c in case.hidden.active if c.number == parent), None)
+                candidates = [] if claim is None else dependent_candidates(
+                    claim, case.description, summary=frozenset(case.summary), terms=_claim_terms(claim, parser))
+                candidate_hits += sum(1 for _, real in dependents if any(matches(c.limitation, real) for c in candidates))
+            for text, real in dependents:
                 hit = next((s for s in by_parent.get(parent, [])[: args.per_claim] if matches(s.limitation, real)), None)
                 if hit is not None:
                     recovered += 1
@@ -233,9 +262,15 @@ def main() -> int:
     print(f"documents: {docs}, real dependent claims: {real_total}, suggestions: {suggested}")
     print(f"recall@{args.per_claim} of the real dependent claims: {100 * recovered / max(real_total, 1):.1f}% ({recovered})")
     print(f"suggestions depending on another suggestion (chained): {chained}, recovering {chained_recovered}")
+    print(f"  of what {args.per_claim} suggestions per independent claim could hold ({capacity}: an independent claim "
+          f"with more real dependents than that): {100 * recovered / max(capacity, 1):.1f}%")
     if args.ceiling:
         print(f"real dependent claims that some description sentence matches (the ceiling of drawing them from "
-              f"the description): {100 * reachable / max(real_total, 1):.1f}% ({reachable})")
+              f"the description): {100 * reachable / max(real_total, 1):.1f}% ({reachable}); within "
+              f"{args.per_claim} per independent claim: {100 * reachable_capacity / max(real_total, 1):.1f}% "
+              f"({reachable_capacity})")
+        print(f"real dependent claims some candidate matches (before ranking, the ten and the checks): "
+              f"{100 * candidate_hits / max(real_total, 1):.1f}% ({candidate_hits})")
     print(f"suggestions with no AB001/AB003/AB004/CD finding on the new claim set: {100 * passed / max(suggested, 1):.1f}%")
     print(f"time per document: {elapsed / max(docs, 1):.2f} s")
     return 0

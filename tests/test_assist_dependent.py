@@ -3,11 +3,18 @@ grammatical claims, numbered after the last claim, citing their paragraph, with 
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 
+import pytest
+
+from backend.assistant import DEFAULT_DEPENDENT_LEXICON, load_dependent_lexicon, suggest_dependent
 from backend.nlp.claims import parse_claims_text
 from backend.nlp.parsing import shared_parser
 from backend.nlp.suggestions.dependent import assertive, singular_verb, suggest_dependent_claims
+from backend.nlp.suggestions.lexicon import DependentLexicon, candidate_tokens
+from backend.settings import Settings
 from backend.wordlists import load_wordlists
 from tests.apiharness import assert_error
 from tests.corpus import claim_lines
@@ -509,6 +516,30 @@ OPENINGS = [
     ("1. A method comprising: amplifying molecules; and purifying the fragments.",
      "Preferably, wherein the step of purifying the fragments comprises dissociating the fragments from the beads.",
      "The method of claim 1, wherein purifying the fragments comprises dissociating the fragments from beads."),
+    # an opener without its comma
+    ("1. A classifier comprising a discriminator function and a memory.",
+     "In one embodiment the discriminator function comprises at least one trained classifier.",
+     "The classifier of claim 1, wherein the discriminator function comprises at least one trained classifier."),
+    ("1. A method comprising: seeding cells on a porous scaffold; and culturing the cells.",
+     "In any of the embodiments described herein, the porous scaffold may comprise an extracellular matrix.",
+     "The method of claim 1, wherein the porous scaffold comprises an extracellular matrix."),
+    # summaries that restate the claims
+    ("1. A method comprising: training a first neural network; and storing the first neural network.",
+     ("In some aspects, the techniques described herein relate to a method, wherein training the first neural network "
+      "includes optimizing a temporal classification objective function."),
+     ("The method of claim 1, wherein training the first neural network comprises optimizing a temporal classification "
+      "objective function.")),
+    ("1. A method comprising: clustering tokens into cluster-token sequences; and storing the sequences.",
+     ("In some aspects, the techniques described herein relate to a computer-implemented method, including performing "
+      "a deduplication operation on the cluster-token sequences."),
+     "The method of claim 1, further comprising performing a deduplication operation on the cluster-token sequences."),
+    ("1. A method comprising: receiving a text; and simplifying the text.",
+     ("Some examples of the method, apparatus, non-transitory computer readable medium, and system described above "
+      "further include computing an entailment score for the text."),
+     "The method of claim 1, further comprising computing an entailment score for the text."),
+    ("1. A method comprising: heating an active element; and measuring a light output of the active element.",
+     "The method of any preceding or following implementation, further comprising cooling the active element.",
+     "The method of claim 1, further comprising cooling the active element."),
 ]
 
 
@@ -554,3 +585,54 @@ def test_words_that_only_look_like_symbols_or_steps_give_nothing():
                      "In some embodiments, superconducting circuits is integrated on top of the substrate."):
         texts = [s.text for s in suggest(claims, [(0, sentence)])]
         assert not any(re.search(r"wherein (?:MR|A and B|superconducting)\b", t) for t in texts), (sentence, texts)
+
+
+def test_lexicon_tokens_and_file_format():
+    tokens = list(candidate_tokens(element="housing", limitation="the housing is made of aluminium",
+                                   sentence="In some embodiments, the housing 12 is made of aluminium.", kind="wherein"))
+    assert {"u:housing", "b:made_of", "o:in_some_embodiments", "o1:in", "k:wherein", "e:housing", "p:is_made",
+            "s:embodiments"} <= set(tokens)
+    assert "s:housing" not in tokens  # (a word of the limitation is no "other word of the sentence")
+    lexicon = DependentLexicon({"b:made_of": 1.25, "u:aluminium": 0.5}, bias=-1.0)
+    assert DependentLexicon.from_json(lexicon.to_json()) == lexicon
+    assert lexicon.score(element="housing", limitation="the housing is made of aluminium", sentence="x",
+                         kind="wherein") == 0.75
+    with pytest.raises(ValueError, match="not a dependent-claim lexicon"):
+        DependentLexicon.from_json({"weights": {}})
+
+
+def test_the_lexicon_moves_the_ranking():
+    plain = [s.limitation for s in suggest(CLAIMS, DESCRIPTION)]
+    assert plain[0] != "the lever is made of plastic"
+    lexicon = DependentLexicon({"u:plastic": 50.0})
+    assert suggest(CLAIMS, DESCRIPTION, lexicon=lexicon)[0].limitation == "the lever is made of plastic"
+    assert sorted(plain) == sorted(s.limitation for s in suggest(CLAIMS, DESCRIPTION, lexicon=lexicon))
+
+
+def test_the_shipped_lexicon_reads_claim_language():
+    lexicon = load_dependent_lexicon(DEFAULT_DEPENDENT_LEXICON)
+    assert len(lexicon.weights) > 1_000
+
+    def score(limitation: str, sentence: str, kind: str = "wherein") -> float:
+        return lexicon.score(element="layer", limitation=limitation, sentence=sentence, kind=kind)
+
+    # said of one embodiment and in claim words, against a remark on what the layer is good for
+    assert score("the layer is selected from the group consisting of silica, alumina, and titania",
+                 "In some embodiments, the layer is selected from the group consisting of silica, alumina, and titania.") > \
+        score("the layer is a good choice for many users", "Thus the layer is a good choice for many users.")
+
+
+def test_the_service_uses_the_configured_lexicon(tmp_path, caplog):
+    description = "\n".join(text for _, text in DESCRIPTION)
+    path = tmp_path / "lexicon.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(DependentLexicon({"u:plastic": 50.0}).to_json(), f)
+    first = suggest_dependent(claims=CLAIMS, description=description,
+                              settings=Settings(data_dir=tmp_path, assist_dependent_lexicon=path))["suggestions"][0]
+    assert first["limitation"] == "the lever is made of plastic"
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(b"not gzip")
+    with caplog.at_level("WARNING", logger="patentpane.assistant"):
+        suggestions = suggest_dependent(claims=CLAIMS, description=description,
+                                        settings=Settings(data_dir=tmp_path, assist_dependent_lexicon=broken))
+    assert suggestions["suggestions"] and "no dependent-claim lexicon" in caplog.text

@@ -20,7 +20,8 @@ transparent." (12 being the cover's suggestion), checked through the chain. It t
 Ranking: each candidate carries features (from the summary, opened by "in some embodiments",
 said more than once, in the claim's own words, a refined step, a new element, ...) weighed by
 RANKING_WEIGHTS, fitted by bench/fit_dependent_ranker.py (a logistic regression, then tuned for
-recall@10).
+recall@10), and, when a `lexicon` is passed, its score of the candidate's own words (lexicon.py;
+its weight was chosen by bench/fit_dependent_lexicon.py on held-out halves of its documents).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from backend.nlp.claims import parse_claims_text
 from backend.nlp.inflection import indefinite_article, singular
 from backend.nlp.structure import Category, Claim, ClaimSet
 from backend.nlp.suggestions.context import preamble_subject
+from backend.nlp.suggestions.lexicon import DependentLexicon
 
 __all__ = ["DependentSuggestion", "suggest_dependent_claims"]
 
@@ -93,7 +95,9 @@ _HEDGE_OPEN = re.compile(
     r"(?:\s+of\s+the\s+(?:present\s+)?(?:invention|disclosure)|\s+of\s+the\s+present\s+[\w-]+"
     rf"|\s+of\s+(?:[\w-]+\s+){{0,5}}?{_ORDINAL_LIST}(?:\s*,\s*(?:and\s+|or\s+)?{_ORDINAL_LIST}|"
     rf"\s+(?:and|or|and/or)\s+{_ORDINAL_LIST})+\s+(?:aspects?|embodiments?|examples?|implementations?)(?=\s*,)"
-    r"|\s+(?:of|related\s+to|in\s+accordance\s+with)\s+[^,]{1,60}(?=,))?|"
+    r"|\s+(?:of|related\s+to|in\s+accordance\s+with)\s+[^,]{1,60}(?=,)"
+    # "In any of the embodiments described herein, ..."
+    r"|\s+(?:described|disclosed|provided|set\s+forth)\s+(?:herein|above|below)(?=\s*,))?|"
     r"which\s+(?:may|can)\s+be\s+(?:used\s+)?(?:in\s+)?combin(?:ation|ed)\s+with\s+[^,]{1,80}(?=,)|"
     r"at\s+(?:block|step|operation|act|stage)\s+[A-Z]?\d{1,4}[a-z]?|"
     r"optionally|preferably|preferentially|alternatively|additionally|further\s+(?:still|yet)|yet\s+further|"
@@ -111,7 +115,8 @@ _HEDGE_OPEN = re.compile(
     re.IGNORECASE,
 )
 _DISCLOSED = re.compile(r"^(?:the\s+)?(?:presently\s+|present\s+)?disclosed\s+subject\s+matter\s+", re.IGNORECASE)
-_STRONG_OPEN = re.compile(r"^(?:in|according\s+to|in\s+accordance\s+with)\s+(?:(?:yet|still)\s+)?(?:some|one|certain|various|an?|another|other)\b", re.IGNORECASE)
+_STRONG_OPEN = re.compile(r"^(?:in|according\s+to|in\s+accordance\s+with)\s+(?:(?:yet|still)\s+)?(?:some|one|certain|various|an?|another|other|"
+                          r"any\s+(?:one\s+)?(?:of\s+the\s+)?(?:embodiments|examples|aspects|implementations))\b", re.IGNORECASE)
 _SKIP = re.compile(
     r"\b(?:fig(?:ure)?s?\.?\s*\d|figures?\b|table\s+\d|shown|illustrated|depicted|described|herein|above|below|"
     r"invention|disclosure|present\s+(?:invention|disclosure)|subject\s+matter|i\.e\.|etc\.?|"
@@ -320,7 +325,7 @@ RANKING_WEIGHTS: dict[str, float] = {
     "bias": -0.551, "copula": 0.182, "further_word": 1.083, "inexact": -0.04, "introduced": -2.433,
     "kind_chain": 0.15, "kind_further": 0.995, "kind_labelled_step": -0.5, "kind_new": -0.801, "kind_new_step": -0.5,
     "kind_nominal": 0.0, "kind_numbered_step": 0.0, "kind_passive": -0.9, "kind_step": 0.9, "kind_subject": -0.136,
-    "kind_symbol": 0.0, "kind_term": -0.012, "kind_written": -0.047, "length": -0.173, "markush": 1.061,
+    "kind_symbol": 0.0, "kind_term": -0.012, "kind_written": -0.047, "length": -0.173, "lexicon": 1.0, "markush": 1.061,
     "mentions": -0.064, "modal": 0.213, "overlap": 0.672, "position": 0.112, "repeats": 1.527, "strong": 1.59,
     "summary": 3.628, "term_position": 1.658, "term_words": 0.13, "value": 0.329,
 }
@@ -378,6 +383,14 @@ def _split_subject(text: str) -> tuple[list[str], str, bool] | None:
     return words, rest[pos:].strip(), plural
 
 
+# the same without its comma: "In one embodiment the latch is ...", "In some embodiments of the method the X ..."
+_BARE_OPENER = re.compile(
+    r"^in\s+(?:(?:yet|still)\s+)?(?:one|an|another|some|certain|other|various|further|preferred|particular|many|"
+    r"a\s+(?:further|preferred|particular|specific))\s+(?:(?:\w+\s+){0,2}?(?:embodiments?|aspects?|examples?|"
+    r"implementations?|variants?|variations?)(?:\s+of\s+the\s+(?:method|process|system|apparatus|device))?)\s+"
+    r"(?=(?:the|said|each)\s)",
+    re.IGNORECASE,
+)
 _OPENER = re.compile(
     r"^(?:in|for|according\s+to|under|with|within|as\s+part\s+of|in\s+accordance\s+with)\s+(?P<phrase>[^,]{1,80}?),\s+"
     r"(?=[A-Za-z])",
@@ -406,7 +419,9 @@ _REFERRED_NUMBERS = r"\s*\(?\d{1,3}[a-z]?\)?(?:\s*(?:-|–|to|through|or|and|,)\
 _REFERENCE = (
     r"(?:(?:one\s+or\s+)?any\s+(?:one\s+)?(?:or\s+more\s+)?(?:combination\s+)?(?:of\s+)?(?:the\s+)?"
     r"|(?:the\s+)?(?=(?:preceding|previous|foregoing|above|earlier|prior)\s))"
-    rf"(?:(?:preceding|previous|foregoing|above|earlier|prior)\s+)?{_REFERRED}(?:{_REFERRED_NUMBERS})?"
+    # ("the method of any preceding or following implementation")
+    r"(?:(?:preceding|previous|foregoing|above|earlier|prior)(?:\s+or\s+(?:following|subsequent))?\s+)?"
+    rf"{_REFERRED}(?:{_REFERRED_NUMBERS})?"
     rf"|{_REFERRED}{_REFERRED_NUMBERS}"
     r"|any\s+(?:one\s+)?of\s+\(\d{1,3}\)\s*(?:to|-|–|or|through)\s*\(\d{1,3}\)|\(\d{1,3}\)"
 )
@@ -445,6 +460,16 @@ _PARTICIPLE = re.compile(
     r"(?:further\s+)?)(being|comprising|including|containing|having)\b",
     re.IGNORECASE,
 )
+# summaries that restate the claims: "In some aspects, the techniques described herein relate to a method, wherein
+# X" says X, "... relate to a method, further including X" adds X; "Some examples of the method, apparatus,
+# non-transitory computer readable medium, and system described above further include X" adds X
+_RESTATED = re.compile(
+    r"^(?:the\s+techniques\s+described\s+herein\s+relate\s+to\s+(?:an?|the|one\s+or\s+more)\s+[^,;:]{1,100}?\s*,\s*"
+    r"(?:(?P<wherein>(?:and\s+)?(?:wherein|where|in\s+which)\b)|(?:further\s+)?(?:including|comprising)\b)|"
+    r"some\s+(?:examples|embodiments|aspects|implementations)\s+of\s+the\s+(?:method|process|system|apparatus|device)"
+    r"[^.;:]{0,160}?\s+(?:may\s+)?(?:also\s+)?further\s+(?:include|comprise)s?\b)\s*:?\s*(?=\S)",
+    re.IGNORECASE,
+)
 _ADDED = re.compile(r"^further\s+comprising\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 """What `_numbered` makes of "... optionally include X" when it names no subject: X added to the claimed subject."""
 
@@ -457,6 +482,10 @@ def _numbered(body: str) -> str | None:
     `_ADDED`); "... to optionally include the contacting being performed at 5 bar" -> "the contacting is
     performed at 5 bar"; "Embodiments of the method include heating the arm" -> "the method further comprises
     heating the arm"; "The system where the membrane is porous" -> "the membrane is porous"."""
+    restated = _RESTATED.match(body)
+    if restated:
+        rest = body[restated.end() :]
+        return rest if restated.group("wherein") else f"further comprising {rest}"
     embodied = _EMBODIED.match(body)
     if embodied:
         rest = body[embodied.end() :]
@@ -584,6 +613,8 @@ def _statement(sentence: str) -> tuple[str, bool]:
         if m and not _CONDITION.search(m.group("phrase")) and len(m.group("phrase").split()) <= 10:
             strong = strong or bool(re.search(r"\b(?:embodiments?|examples?|implementations?|aspects?)\b", m.group("phrase"), re.IGNORECASE))
             new = new[m.end() :]
+        elif bare := _BARE_OPENER.match(new):
+            strong, new = True, new[bare.end() :]
         numbered = _numbered(new)
         if numbered is not None:
             body, strong = numbered, True
@@ -1223,6 +1254,13 @@ def dependent_candidates(
     return out
 
 
+def add_lexicon_scores(candidates: Sequence[DependentCandidate], lexicon: DependentLexicon) -> None:
+    """Each candidate's "lexicon" feature: the claim-language lexicon's log-odds that it is claimed."""
+    for c in candidates:
+        c.features["lexicon"] = lexicon.score(element=c.element, limitation=c.limitation, sentence=c.sentence,
+                                              kind=c.kind)
+
+
 def rank_score(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
     weights = RANKING_WEIGHTS if weights is None else weights
     return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
@@ -1256,6 +1294,7 @@ def suggest_dependent_claims(
     per_claim: int = 10,
     exempt: Sequence[str] = (),
     inherent: Sequence[str] = (),
+    lexicon: DependentLexicon | None = None,
 ) -> list[DependentSuggestion]:
     """Up to `per_claim` dependent claims for each independent claim, best first, numbered after
     the last claim in that order. `description` is (paragraph index, text) pairs. A suggestion
@@ -1272,6 +1311,8 @@ def suggest_dependent_claims(
             continue
         terms = _claim_terms(claim, parser)
         found = dependent_candidates(claim, description, summary=summary, terms=terms)
+        if lexicon is not None:
+            add_lexicon_scores(found, lexicon)
         subject = preamble_subject(claim.preamble) or "claim"
         first = next_number  # the number of this claim's first suggestion
 
