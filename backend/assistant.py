@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,9 +152,9 @@ def load_dependent_lexicon(path: Path) -> DependentLexicon:
 def _dependent_lexicon(path: str) -> DependentLexicon | None:
     try:
         return load_dependent_lexicon(Path(path))
-    # (a bad gzip is an OSError, a truncated one an EOFError; bad JSON a ValueError; a wrong shape a KeyError,
-    # AttributeError or TypeError)
-    except (OSError, EOFError, ValueError, KeyError, AttributeError, TypeError) as exc:
+    # (a bad gzip is an OSError, a truncated one an EOFError, a damaged body a zlib.error; bad JSON a ValueError
+    # or RecursionError; a wrong shape a KeyError, AttributeError or TypeError)
+    except (OSError, EOFError, zlib.error, ValueError, RecursionError, KeyError, AttributeError, TypeError) as exc:
         logger.warning("no dependent-claim lexicon (%s: %s): suggestions are ranked without it", path, type(exc).__name__)
         return None
 

@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     ../shared/corpus/us-patents.jsonl.gz next to the checkout."""
     assist_dependent_lexicon: Path | None = None
     """The claim-language lexicon that ranks suggested dependent claims (bench/fit_dependent_lexicon.py);
-    default: the one shipped in backend/nlp/suggestions/data/."""
+    default: the one shipped in backend/nlp/suggestions/data/. Read once per process: a replaced file
+    takes effect at the next start."""
     assist_neural: bool = False
     """Let completion requests that ask for it use the local language model (slow on CPU)."""
     assist_lm_model: str = ""

@@ -263,7 +263,7 @@ def main() -> int:
     print(f"recall@{args.per_claim} of the real dependent claims: {100 * recovered / max(real_total, 1):.1f}% ({recovered})")
     print(f"suggestions depending on another suggestion (chained): {chained}, recovering {chained_recovered}")
     print(f"  of what {args.per_claim} suggestions per independent claim could hold ({capacity}: an independent claim "
-          f"with more real dependents than that): {100 * recovered / max(capacity, 1):.1f}%")
+          f"with more real dependents counts only {args.per_claim}): {100 * recovered / max(capacity, 1):.1f}%")
     if args.ceiling:
         print(f"real dependent claims that some description sentence matches (the ceiling of drawing them from "
               f"the description): {100 * reachable / max(real_total, 1):.1f}% ({reachable}); within "

@@ -540,7 +540,27 @@ OPENINGS = [
     ("1. A method comprising: heating an active element; and measuring a light output of the active element.",
      "The method of any preceding or following implementation, further comprising cooling the active element.",
      "The method of claim 1, further comprising cooling the active element."),
+    ("1. A system comprising: a processor; and a display coupled to the processor.",
+     "Some examples of the system described above further include a network interface coupled to the processor.",
+     "The system of claim 1, further comprising a network interface coupled to the processor."),
+    ("1. A device comprising: a housing; and a lid attached to the housing.",
+     "In some embodiments of the device the lid is made of glass.",
+     "The device of claim 1, wherein the lid is made of glass."),
 ]
+
+
+def test_restated_claims_of_another_category_or_the_claim_itself_give_nothing():
+    claims = "1. A method comprising: receiving a request; determining a response to the request; and transmitting the response."
+    for sentence in [
+        # another category than the one claimed
+        "In some aspects, the techniques described herein relate to a system, further including a display configured to show the response.",
+        "Some examples of the system described above further include a network interface coupled to the processor.",
+        # a bare ", including" that restates the independent claim, not a step added to it
+        ("In some aspects, the techniques described herein relate to a method, including receiving a request from a "
+         "client device and transmitting a response to the client device."),
+        "In some aspects, the techniques described herein relate to a method, including: receiving a request; and replying.",
+    ]:
+        assert suggest(claims, [(0, sentence)]) == [], sentence
 
 
 def test_frames_that_are_not_claims_are_not_read_as_claims():
@@ -599,6 +619,8 @@ def test_lexicon_tokens_and_file_format():
                          kind="wherein") == 0.75
     with pytest.raises(ValueError, match="not a dependent-claim lexicon"):
         DependentLexicon.from_json({"weights": {}})
+    with pytest.raises(ValueError, match="not a finite number"):
+        DependentLexicon.from_json({**lexicon.to_json(), "weights": {"u:steel": float("inf")}})
 
 
 def test_the_lexicon_moves_the_ranking():
@@ -630,9 +652,16 @@ def test_the_service_uses_the_configured_lexicon(tmp_path, caplog):
     first = suggest_dependent(claims=CLAIMS, description=description,
                               settings=Settings(data_dir=tmp_path, assist_dependent_lexicon=path))["suggestions"][0]
     assert first["limitation"] == "the lever is made of plastic"
-    broken = tmp_path / "broken.json.gz"
-    broken.write_bytes(b"not gzip")
-    with caplog.at_level("WARNING", logger="patentpane.assistant"):
-        suggestions = suggest_dependent(claims=CLAIMS, description=description,
-                                        settings=Settings(data_dir=tmp_path, assist_dependent_lexicon=broken))
-    assert suggestions["suggestions"] and "no dependent-claim lexicon" in caplog.text
+    # not gzip; gzip with a damaged body; truncated; a weight that is no number
+    shipped = DEFAULT_DEPENDENT_LEXICON.read_bytes()
+    damaged = shipped[:200] + bytes(b ^ 0x5A for b in shipped[200:260]) + shipped[260:]
+    nan = gzip.compress(json.dumps({**DependentLexicon({"u:plastic": 1.0}).to_json(), "bias": "nan"}).encode())
+    for name, content in [("not-gzip", b"not gzip"), ("damaged", damaged), ("truncated", shipped[: len(shipped) // 2]),
+                          ("nan", nan)]:
+        broken = tmp_path / f"{name}.json.gz"
+        broken.write_bytes(content)
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="patentpane.assistant"):
+            suggestions = suggest_dependent(claims=CLAIMS, description=description,
+                                            settings=Settings(data_dir=tmp_path, assist_dependent_lexicon=broken))
+        assert suggestions["suggestions"] and "no dependent-claim lexicon" in caplog.text, name

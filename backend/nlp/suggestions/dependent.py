@@ -97,7 +97,9 @@ _HEDGE_OPEN = re.compile(
     rf"\s+(?:and|or|and/or)\s+{_ORDINAL_LIST})+\s+(?:aspects?|embodiments?|examples?|implementations?)(?=\s*,)"
     r"|\s+(?:of|related\s+to|in\s+accordance\s+with)\s+[^,]{1,60}(?=,)"
     # "In any of the embodiments described herein, ..."
-    r"|\s+(?:described|disclosed|provided|set\s+forth)\s+(?:herein|above|below)(?=\s*,))?|"
+    r"|\s+(?:described|disclosed|provided|set\s+forth)\s+(?:herein|above|below)(?=\s*,)"
+    # without a comma: "In some embodiments of the device the lid is ..."
+    r"|\s+of\s+the\s+(?:method|process|system|apparatus|device|composition|kit)s?(?=\s+(?:the|said|each)\s))?|"
     r"which\s+(?:may|can)\s+be\s+(?:used\s+)?(?:in\s+)?combin(?:ation|ed)\s+with\s+[^,]{1,80}(?=,)|"
     r"at\s+(?:block|step|operation|act|stage)\s+[A-Z]?\d{1,4}[a-z]?|"
     r"optionally|preferably|preferentially|alternatively|additionally|further\s+(?:still|yet)|yet\s+further|"
@@ -383,8 +385,7 @@ def _split_subject(text: str) -> tuple[list[str], str, bool] | None:
     return words, rest[pos:].strip(), plural
 
 
-# the same without its comma: "In one embodiment the latch is ...", "In some embodiments of the method the X ..."
-_BARE_OPENER = re.compile(
+_OPENER = re.compile(
     r"^in\s+(?:(?:yet|still)\s+)?(?:one|an|another|some|certain|other|various|further|preferred|particular|many|"
     r"a\s+(?:further|preferred|particular|specific))\s+(?:(?:\w+\s+){0,2}?(?:embodiments?|aspects?|examples?|"
     r"implementations?|variants?|variations?)(?:\s+of\s+the\s+(?:method|process|system|apparatus|device))?)\s+"
@@ -461,13 +462,14 @@ _PARTICIPLE = re.compile(
     re.IGNORECASE,
 )
 # summaries that restate the claims: "In some aspects, the techniques described herein relate to a method, wherein
-# X" says X, "... relate to a method, further including X" adds X; "Some examples of the method, apparatus,
-# non-transitory computer readable medium, and system described above further include X" adds X
+# X" says X, "... relate to a method, further including X" says "the method further comprises X"; "Some examples of
+# the method, apparatus, non-transitory computer readable medium, and system described above further include X"
+# adds X to whichever of them is claimed
 _RESTATED = re.compile(
-    r"^(?:the\s+techniques\s+described\s+herein\s+relate\s+to\s+(?:an?|the|one\s+or\s+more)\s+[^,;:]{1,100}?\s*,\s*"
-    r"(?:(?P<wherein>(?:and\s+)?(?:wherein|where|in\s+which)\b)|(?:further\s+)?(?:including|comprising)\b)|"
-    r"some\s+(?:examples|embodiments|aspects|implementations)\s+of\s+the\s+(?:method|process|system|apparatus|device)"
-    r"[^.;:]{0,160}?\s+(?:may\s+)?(?:also\s+)?further\s+(?:include|comprise)s?\b)\s*:?\s*(?=\S)",
+    r"^(?:the\s+techniques\s+described\s+herein\s+relate\s+to\s+(?:an?|the|one\s+or\s+more)\s+(?P<np>[^,;:]{1,100}?)\s*,\s*"
+    r"(?:(?P<wherein>(?:and\s+)?(?:wherein|where|in\s+which)\b)|(?P<further>further\s+)?(?:including|comprising)\b)|"
+    r"some\s+(?:examples|embodiments|aspects|implementations)\s+of\s+the\s+(?P<listed>(?:method|process|system|apparatus|"
+    r"device)[^.;:]{0,160}?)\s+(?:may\s+)?(?:also\s+)?further\s+(?:include|comprise)s?\b)\s*:?\s*(?=\S)",
     re.IGNORECASE,
 )
 _ADDED = re.compile(r"^further\s+comprising\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
@@ -485,7 +487,18 @@ def _numbered(body: str) -> str | None:
     restated = _RESTATED.match(body)
     if restated:
         rest = body[restated.end() :]
-        return rest if restated.group("wherein") else f"further comprising {rest}"
+        if restated.group("wherein"):
+            return rest
+        if restated.group("np"):
+            # a bare ", including" also restates an independent claim ("relate to a method, including: receiving
+            # X; ..."): only one step is read as added
+            if not restated.group("further") and (re.search(r"[:;]", rest) or re.search(r"\band\s+[a-z]{3,}ing\b", rest)):
+                return None
+            return f"the {singular(restated.group('np').split()[-1].lower())} further comprises {rest}"
+        listed = restated.group("listed")
+        if re.search(r",|\band\b|\bor\b", listed):  # "the method, apparatus, ... and system": any of them
+            return f"further comprising {rest}"
+        return f"the {singular(listed.split()[0].lower())} further comprises {rest}"
     embodied = _EMBODIED.match(body)
     if embodied:
         rest = body[embodied.end() :]
@@ -613,8 +626,6 @@ def _statement(sentence: str) -> tuple[str, bool]:
         if m and not _CONDITION.search(m.group("phrase")) and len(m.group("phrase").split()) <= 10:
             strong = strong or bool(re.search(r"\b(?:embodiments?|examples?|implementations?|aspects?)\b", m.group("phrase"), re.IGNORECASE))
             new = new[m.end() :]
-        elif bare := _BARE_OPENER.match(new):
-            strong, new = True, new[bare.end() :]
         numbered = _numbered(new)
         if numbered is not None:
             body, strong = numbered, True

@@ -6,15 +6,18 @@ features of RANKING_WEIGHTS (summary paragraph, "in some embodiments", repeated,
 sentence stands, not what it says. The lexicon is a logistic regression over the candidate's own
 words, fitted on corpus documents (bench/fit_dependent_lexicon.py; never the ones
 bench/assist_dependent.py measures) where each candidate is labelled by whether it matches a real
-dependent claim: words and word pairs of the limitation ("selected from the group", "is made of",
-"about" + a number weigh up; "shown in", "for example" weigh down), the sentence's opening words
-("in some embodiments", "preferably"), how the limitation joins the claim, the refined element's
-head, the first words after it, and the sentence's other words. Its score is one ranking feature
-("lexicon") beside the others.
+dependent claim: words and word pairs of the limitation, the sentence's opening words, how the
+limitation joins the claim, the refined element's head, the first words after it, and the
+sentence's other words. In the shipped fit, a sentence that says "wherein", "embodiment",
+"preferably" or "aspect" and a limitation that "comprises", is "selected from" or gives "about" a
+value weigh up; the past tense of worked examples ("was", "were"), sentences leaning on "this",
+"these" or "such", figures and "then" weigh down. Its score is one ranking feature ("lexicon")
+beside the others.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,4 +68,8 @@ class DependentLexicon:
     def from_json(cls, data: dict[str, Any]) -> DependentLexicon:
         if data.get("format") != "patentpane-dependent-lexicon/1":
             raise ValueError("not a dependent-claim lexicon (format patentpane-dependent-lexicon/1)")
-        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data.get("bias", 0.0)))
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        bias = float(data.get("bias", 0.0))
+        if not all(math.isfinite(v) for v in (bias, *weights.values())):
+            raise ValueError("a dependent-claim lexicon weight is not a finite number")
+        return cls(weights, bias)
