@@ -31,33 +31,21 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assist_dependent import corpus_cases, matches
+from assist_dependent import matches
+from fit_dependent_ranker import candidate_groups, recall_hits
 
-from backend.nlp.parsing import shared_parser
-from backend.nlp.suggestions.dependent import (
-    RANKING_WEIGHTS,
-    _claim_terms,
-    add_lexicon_scores,
-    choose_candidates,
-    dependent_candidates,
-)
+from backend.nlp.suggestions.dependent import RANKING_WEIGHTS, add_lexicon_scores
 from backend.nlp.suggestions.lexicon import DependentLexicon, candidate_tokens
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "backend" / "nlp" / "suggestions" / "data" / "dependent_lexicon.json.gz"
 
 
-def candidate_groups(*, skip: int, docs: int) -> list[tuple[list, list]]:
-    """(candidates, real dependents) of each independent claim, with each candidate's label."""
-    parser = shared_parser()
-    groups = []
-    for case in corpus_cases(docs=docs, skip=skip):
-        summary = frozenset(case.summary)
-        for claim in case.hidden.active:
-            candidates = dependent_candidates(claim, case.description, summary=summary, terms=_claim_terms(claim, parser))
-            real = case.real.get(claim.number, [])
-            for c in candidates:
-                c.features["_label"] = float(any(matches(c.limitation, lim) for _, lim in real))
-            groups.append((candidates, real))
+def labelled_groups(*, skip: int, docs: int) -> list[tuple[list, list]]:
+    """`candidate_groups`, each candidate labelled ("_label") by whether it matches a real dependent."""
+    groups = candidate_groups(skip=skip, docs=docs)
+    for candidates, real in groups:
+        for c in candidates:
+            c.features["_label"] = float(any(matches(c.limitation, lim) for _, lim in real))
     return groups
 
 
@@ -90,19 +78,13 @@ def fit_lexicon(groups, *, min_count: int = 3, l2: float = 1e-4, steps: int = 60
 def recall_at(groups, lexicon: DependentLexicon | None, weight: float, k: int = 10) -> tuple[int, int]:
     """Recovered and total real dependents when each claim's ten are chosen as
     suggest_dependent_claims chooses them, the lexicon's score at `weight`."""
-    weights = {**RANKING_WEIGHTS, "lexicon": weight}
-    total = hit = 0
-    for candidates, real in groups:
+    for candidates, _ in groups:
         if lexicon is not None:  # ("_label" has no weight: it does not move the score)
             add_lexicon_scores(candidates, lexicon)
         else:
             for c in candidates:
                 c.features["lexicon"] = 0.0
-        picked = [chosen.candidate for chosen in choose_candidates(candidates, per_claim=k, weights=weights)]
-        for _, lim in real:
-            total += 1
-            hit += any(matches(c.limitation, lim) for c in picked)
-    return hit, total
+    return recall_hits(groups, {**RANKING_WEIGHTS, "lexicon": weight}, k)
 
 
 def main() -> int:
@@ -113,7 +95,7 @@ def main() -> int:
     ap.add_argument("--dry-run", action="store_true", help="measure, do not write the lexicon")
     args = ap.parse_args()
     started = time.perf_counter()
-    groups = candidate_groups(skip=args.skip, docs=args.docs)
+    groups = labelled_groups(skip=args.skip, docs=args.docs)
     n = sum(len(c) for c, _ in groups)
     print(f"documents after the first {args.skip} (at most {args.docs}): {len(groups)} independent claims, {n} candidates, "
           f"{int(sum(c.features['_label'] for cs, _ in groups for c in cs))} matching a real claim "

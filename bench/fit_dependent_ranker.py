@@ -54,8 +54,22 @@ def fit(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 3000, ra
     return w
 
 
-def recall_at(groups, weights: dict[str, float], k: int = 10) -> float:
-    """recall@k of the real dependents when each group's candidates are chosen as
+def candidate_groups(*, skip: int, docs: int) -> list[tuple[list, list]]:
+    """(every candidate, real dependents) of each independent claim of the documents (also
+    bench/fit_dependent_lexicon.py's)."""
+    parser = shared_parser()
+    groups = []
+    for case in corpus_cases(docs=docs, skip=skip):
+        summary = frozenset(case.summary)
+        for claim in case.hidden.active:
+            candidates = dependent_candidates(claim, case.description, summary=summary,
+                                              terms=_claim_terms(claim, parser))
+            groups.append((candidates, case.real.get(claim.number, [])))
+    return groups
+
+
+def recall_hits(groups, weights: dict[str, float], k: int = 10) -> tuple[int, int]:
+    """Recovered and total real dependents when each group's candidates are chosen as
     suggest_dependent_claims chooses them."""
     total = hit = 0
     for candidates, real in groups:
@@ -63,6 +77,11 @@ def recall_at(groups, weights: dict[str, float], k: int = 10) -> float:
         for _, lim in real:
             total += 1
             hit += any(matches(c.limitation, lim) for c in picked)
+    return hit, total
+
+
+def recall_at(groups, weights: dict[str, float], k: int = 10) -> float:
+    hit, total = recall_hits(groups, weights, k)
     return hit / max(total, 1)
 
 
@@ -91,15 +110,8 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--tune", action="store_true", help="then coordinate ascent on recall@10 (a few minutes)")
     args = ap.parse_args()
-    parser = shared_parser()
     started = time.perf_counter()
-    groups = []
-    for case in corpus_cases(docs=args.docs, skip=args.skip):
-        summary = frozenset(case.summary)
-        for claim in case.hidden.active:
-            candidates = dependent_candidates(claim, case.description, summary=summary,
-                                              terms=_claim_terms(claim, parser))
-            groups.append((candidates, case.real.get(claim.number, [])))
+    groups = candidate_groups(skip=args.skip, docs=args.docs)
     names = sorted({k for candidates, _ in groups for c in candidates for k in c.features})
     rows, labels = [], []
     for candidates, real in groups:

@@ -386,13 +386,6 @@ def _split_subject(text: str) -> tuple[list[str], str, bool] | None:
 
 
 _OPENER = re.compile(
-    r"^in\s+(?:(?:yet|still)\s+)?(?:one|an|another|some|certain|other|various|further|preferred|particular|many|"
-    r"a\s+(?:further|preferred|particular|specific))\s+(?:(?:\w+\s+){0,2}?(?:embodiments?|aspects?|examples?|"
-    r"implementations?|variants?|variations?)(?:\s+of\s+the\s+(?:method|process|system|apparatus|device))?)\s+"
-    r"(?=(?:the|said|each)\s)",
-    re.IGNORECASE,
-)
-_OPENER = re.compile(
     r"^(?:in|for|according\s+to|under|with|within|as\s+part\s+of|in\s+accordance\s+with)\s+(?P<phrase>[^,]{1,80}?),\s+"
     r"(?=[A-Za-z])",
     re.IGNORECASE,
